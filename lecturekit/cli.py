@@ -1,0 +1,42 @@
+"""The `lecturekit` command (also `python -m lecturekit`)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+AREAS: tuple[str, ...] = ()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lecturekit", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    commands.add_parser("doctor", help="check that this machine can run the notebooks")
+
+    lab = commands.add_parser("lab", help="open the notebooks in JupyterLab on 127.0.0.1")
+    lab.add_argument("--port", type=int, default=8888)
+
+    # Library areas add their own subcommands: each module named in AREAS has a
+    # register(subparsers) that adds a subparser with a default `run(args) -> int`.
+    for name in AREAS:
+        importlib.import_module(name).register(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "doctor":
+        from .doctor import main as doctor_main
+
+        return doctor_main()
+    if args.command == "lab":
+        from .lab import main as lab_main
+
+        return lab_main(port=args.port)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

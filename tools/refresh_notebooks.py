@@ -1,0 +1,56 @@
+"""Re-execute notebooks in place so their stored outputs are fresh (``make notebooks``).
+
+Usage: python tools/refresh_notebooks.py [NOTEBOOK_OR_FOLDER ...]
+
+Runs each notebook top to bottom in this Python environment on the CPU (stored
+outputs must be the CPU ones, which are deterministic), then removes widget state
+from the metadata: the saved state goes stale the moment the kernel stops, and
+widgets display their static HTML picture instead.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+
+def refresh(path: Path, timeout: int = 600) -> float:
+    notebook = nbformat.read(path, as_version=4)
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    start = time.perf_counter()
+    client = NotebookClient(
+        notebook,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    client.execute()
+    seconds = time.perf_counter() - start
+    notebook.metadata.pop("widgets", None)
+    for cell in notebook.cells:
+        cell.metadata.pop("execution", None)  # wall-clock timestamps: noise in diffs
+    nbformat.write(notebook, path)
+    return seconds
+
+
+def main(arguments: list[str]) -> int:
+    # Stored outputs are the CPU's, whatever machine refreshes them.
+    os.environ.setdefault("LECTUREKIT_DEVICE", "cpu")
+    targets = [Path(a) for a in arguments] or [Path("notebooks")]
+    paths: list[Path] = []
+    for target in targets:
+        paths.extend(sorted(target.rglob("*.ipynb")) if target.is_dir() else [target])
+    paths = [p for p in paths if ".ipynb_checkpoints" not in p.parts]
+    for path in paths:
+        seconds = refresh(path)
+        print(f"{path}: {seconds:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
