@@ -120,7 +120,16 @@ def _check_cache() -> Check:
         probe.unlink()
     except OSError as error:
         return Check("cache", False, str(error), "Set LECTUREKIT_CACHE to a writable folder.")
-    return Check("cache", True, str(folder))
+    return Check("cache", True, _tilde(folder))
+
+
+def _tilde(path) -> str:
+    """Show a path under the home folder as ~/..., shorter and not personal."""
+    from pathlib import Path
+
+    home = str(Path.home())
+    text = str(path)
+    return "~" + text[len(home):] if home != "/" and text.startswith(home + "/") else text
 
 
 def hub_reachable(timeout: float = 3.0) -> tuple[bool, str]:

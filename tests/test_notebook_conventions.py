@@ -63,6 +63,11 @@ def test_stored_for_reading_without_running(path):
     nb = load(path)
     assert nb["metadata"]["kernelspec"]["name"] == "python3"
     assert "widgets" not in nb["metadata"], "no stored widget state (run `make notebooks`)"
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            assert "application/vnd.jupyter.widget-view+json" not in output.get("data", {}), (
+                "a stored widget view points at state that is not kept (run `make notebooks`)"
+            )
     code_cells = [c for c in nb["cells"] if c["cell_type"] == "code"]
     counts = [c["execution_count"] for c in code_cells]
     assert counts == list(range(1, len(code_cells) + 1)), "executed once, top to bottom, with outputs stored"

@@ -3,9 +3,11 @@
 Usage: python tools/refresh_notebooks.py [NOTEBOOK_OR_FOLDER ...]
 
 Runs each notebook top to bottom in this Python environment on the CPU (stored
-outputs must be the CPU ones, which are deterministic), then removes widget state
-from the metadata: the saved state goes stale the moment the kernel stops, and
-widgets display their static HTML picture instead.
+outputs must be the CPU ones, which are deterministic), then removes widget state:
+the metadata's saved state and each output's widget-view reference (a random model
+id that points at state we do not keep). What stays is the widget's static HTML
+picture, which is what a reader without a kernel should see anyway; running the
+cell brings the live widget back.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def refresh(path: Path, timeout: int = 600) -> float:
@@ -34,6 +38,8 @@ def refresh(path: Path, timeout: int = 600) -> float:
     notebook.metadata.pop("widgets", None)
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)  # wall-clock timestamps: noise in diffs
+        for output in cell.get("outputs", []):
+            output.get("data", {}).pop(WIDGET_VIEW, None)
     nbformat.write(notebook, path)
     return seconds
 

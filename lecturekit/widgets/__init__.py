@@ -18,6 +18,7 @@ _WIDGETS = {
     "NextTokenExplorer": "next_token_explorer",
     "MaskingLab": "masking_lab",
     "AttentionMaskView": "attention_mask_view",
+    "TemperatureDemo": "temperature_demo",
 }
 
 __all__ = list(_WIDGETS)

