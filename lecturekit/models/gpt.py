@@ -1,0 +1,97 @@
+"""LectureGPT: a Transformer decoder, i.e. a language model.
+
+Causal attention lets position t see tokens 0..t only, so the hidden state at t
+can be trained to predict token t+1 (teacher forcing: the true previous tokens
+are always the input, whatever the model would have guessed).
+
+The layout matches Hugging Face's ``GPT2LMHeadModel`` (pre-norm blocks, tanh
+GELU, a final layer norm, the LM head tied to the token embeddings, no bias);
+``to_hf()`` exports it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+from lecturekit.models.attention import causal_mask, combine_with_padding, prefix_lm_masks
+from lecturekit.models.base import (
+    LectureModel,
+    LectureModelOutput,
+    Stack,
+    check_attention_mask,
+    check_input_ids,
+    cross_entropy,
+    has_padding,
+)
+from lecturekit.models.config import TransformerConfig
+from lecturekit.models.layers import Embeddings
+
+
+class LectureGPT(LectureModel):
+    """Decoder with a tied language-model head."""
+
+    architecture = "LectureGPT"
+    kind = "causal-lm"
+
+    def __init__(self, config: TransformerConfig):
+        super().__init__(config)
+        self.embeddings = Embeddings(config)
+        self.decoder = Stack(config, config.n_layers)
+        self.init_weights()
+        # GPT-2 scales the layers that write into the residual stream by 1/sqrt(2 x
+        # layers): each block adds two such terms, and their sum should not grow
+        # with depth at initialisation.
+        std = config.initializer_range / math.sqrt(2 * config.n_layers)
+        for block in self.decoder.blocks:
+            nn.init.normal_(block.attention.out.weight, std=std)
+            nn.init.normal_(block.feed_forward.down.weight, std=std)
+
+    def forward(
+        self,
+        input_ids: torch.Tensor,
+        attention_mask: torch.Tensor | None = None,
+        labels: torch.Tensor | None = None,
+        output_hidden_states: bool = False,
+        output_attentions: bool = False,
+        prefix_lengths: torch.Tensor | None = None,
+    ) -> LectureModelOutput:
+        """Next-token logits for every position.
+
+        ``labels`` are aligned with ``input_ids`` and shifted inside the model (the
+        logits at t are scored against labels[t + 1]), as in Hugging Face, so
+        ``labels=input_ids`` trains a language model. ``prefix_lengths`` (one per
+        row) turns the causal mask into a prefix-LM mask.
+        """
+        check_input_ids(input_ids, self.config)
+        check_attention_mask(attention_mask, input_ids)
+        n = input_ids.shape[1]
+        if prefix_lengths is not None:
+            prefix_lengths = torch.as_tensor(prefix_lengths, device=input_ids.device).reshape(-1)
+            if prefix_lengths.shape[0] != input_ids.shape[0]:
+                raise ValueError(f"prefix_lengths needs one length per sequence ({input_ids.shape[0]}).")
+            if bool((prefix_lengths < 0).any() or (prefix_lengths > n).any()):
+                raise ValueError(f"prefix_lengths must lie in 0..{n}, got {prefix_lengths.tolist()}.")
+            mask, is_causal = combine_with_padding(prefix_lm_masks(prefix_lengths, n), attention_mask, n), False
+        elif has_padding(attention_mask):
+            mask, is_causal = combine_with_padding(causal_mask(n).to(input_ids.device), attention_mask, n), False
+        else:
+            mask, is_causal = None, True  # the fused kernel's built-in causal mask
+        x = self.embeddings(input_ids)
+        x, hidden, attentions, _ = self.decoder(
+            x, mask, is_causal, output_hidden_states=output_hidden_states, output_attentions=output_attentions
+        )
+        logits = nn.functional.linear(x, self.embeddings.token.weight)
+        loss = None
+        if labels is not None:
+            check_attention_mask(labels, input_ids, "labels")
+            loss = cross_entropy(logits[:, :-1], labels[:, 1:])
+        return LectureModelOutput(logits=logits, loss=loss, hidden_states=hidden, attentions=attentions)
+
+    def to_hf(self):
+        """This model as Hugging Face ``GPT2LMHeadModel``, with the same weights."""
+        from lecturekit.models.hf_export import gpt_to_hf
+
+        return gpt_to_hf(self)
