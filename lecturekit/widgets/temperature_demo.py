@@ -30,7 +30,7 @@ def softmax_with_temperature(scores: dict[str, float], temperature: float) -> di
 
 def temperature_html(prompt: str, scores: dict[str, float], temperature: float) -> str:
     probabilities = softmax_with_temperature(scores, temperature)
-    title = f"{prompt} ___   (temperature {temperature:g})"
+    title = f"{prompt} ___   (temperature {temperature:.2g})"
     return probability_bars_html(list(probabilities), list(probabilities.values()), title)
 
 
@@ -41,7 +41,8 @@ class TemperatureDemo(LectureWidget):
         self.prompt = prompt
         self.scores = dict(scores or EXAMPLE_SCORES)
         self.slider = widgets.FloatLogSlider(value=1.0, base=10, min=-1, max=1, step=0.05,
-                                             description="temperature", continuous_update=True)
+                                             description="temperature", readout_format=".2f",
+                                             style={"description_width": "initial"})
         self.view = widgets.HTML()
         self.slider.observe(lambda change: self._update(), names="value")
         super().__init__([self.slider, self.view])

@@ -1,0 +1,34 @@
+"""Notebook 00 in real JupyterLab: the first widget renders, responds, and nothing errors."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .conftest import open_notebook, run_all_cells, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def test_temperature_widget_works_in_jupyterlab(lab_page, lab_server):
+    page = lab_page
+    open_notebook(page, lab_server, "00_welcome.ipynb")
+    run_all_cells(page)
+    slider = page.locator(".widget-slider").first
+    slider.wait_for(timeout=30_000)
+    bars = page.locator(".jp-OutputArea-output table").first
+    assert "temperature 1" in bars.inner_text()
+    # Drag the slider: keyboard steps are exact and do not depend on pixel sizes.
+    handle = page.locator(".widget-slider .noUi-handle").first
+    handle.focus()
+    for _ in range(4):
+        page.keyboard.press("ArrowLeft")
+    page.wait_for_function(
+        "() => !/temperature 1\\b/.test(document.querySelector('.jp-OutputArea-output table caption').textContent)",
+        timeout=10_000,
+    )
+    caption = page.locator(".jp-OutputArea-output table caption").first.inner_text()
+    assert re.search(r"temperature 0\.\d+", caption), caption
+    screenshot(page, "00_welcome_widget.png")
+    assert page.errors == [], page.errors
