@@ -24,8 +24,8 @@ LANGUAGES = {
 NOT_IN_WORDFREQ = {"sw": "Swahili"}
 
 # wordfreq frequencies are fractions of all words; scaled by this they become
-# counts "per ten million words" (rounded, at least 1), integers BPE can add up.
-PER_WORDS = 10_000_000
+# counts "per million words" (rounded, at least 1), integers BPE can add up.
+PER_WORDS = 1_000_000
 
 
 def _check_language(language: str) -> None:
@@ -51,7 +51,7 @@ def _frequencies(language: str) -> tuple[tuple[str, float], ...]:
 
 
 def word_counts(language: str = "en", top_n: int = 10_000) -> dict[str, int]:
-    """The ``top_n`` most frequent words of ``language`` with counts per ten million words.
+    """The ``top_n`` most frequent words of ``language`` with counts per million words.
 
     Only words made of letters are kept (no numbers, no apostrophes), so the
     counts describe words, not punctuation.
