@@ -1,0 +1,25 @@
+"""The lecture world: a generated pretraining corpus with knowledge probes.
+
+A small deterministic world (people, cities, universities, films, rooms,
+animals, number patterns) written out as varied English, so that everything a
+model learns in pretraining can be checked against known facts.
+
+    world = make_world(seed=0)
+    corpus = build_corpus(1_000_000, seed=0)      # at least a million words
+    items = probes(world, "trivia")              # cloze items from the same facts
+    score_probes(model, items)                   # top-1 / top-5 / MRR per category
+"""
+
+from . import splits  # noqa: E402  (sentiment transfer, birthplace QA, second domain)
+from .corpus import Corpus, DataCard, Document, build_corpus, iter_documents, write_corpus
+from .facts import Film, Person, Place, World, make_world
+from .loaders import load_hf_dataset, load_text_corpus
+from .probes import ClozeItem, probes
+from .scoring import score_probes
+from .writers import CATEGORIES
+
+__all__ = [
+    "CATEGORIES", "ClozeItem", "Corpus", "DataCard", "Document", "Film", "Person", "Place",
+    "World", "build_corpus", "iter_documents", "load_hf_dataset", "load_text_corpus",
+    "make_world", "probes", "score_probes", "splits", "write_corpus",
+]

@@ -1,0 +1,305 @@
+"""Cloze probes: one set of fill-in-the-blank items per lecture category.
+
+Every item is written from the world's facts with phrasings the corpus writers
+never use, so no probe sentence appears verbatim in the training text: a model
+that fills the blank has learned the fact (or the rule), not the sentence.
+
+Balance criterion (tested): within a category, items that are ranked over the
+same candidates have each gold answer equally often (counts differ by at most
+one). Number patterns, whose answers are numbers, are instead balanced over the
+four rule families, and no number is the answer to more than 5% of the items.
+So a model cannot score well by always saying the same word; the majority
+baseline that `score_probes` reports is close to one over the number of answers.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from .facts import World
+from .lexicon import (
+    HABITAT_PLACES,
+    NEGATIVE_WORDS,
+    NOUNS_A,
+    NOUNS_AN,
+    POSITIVE_WORDS,
+    ROOM_ACTIVITIES,
+)
+from .writers import CATEGORIES, capitalize
+from .writers.number_patterns import RULES, sequence
+
+BLANK = "___"
+ITEMS_PER_CATEGORY = 240
+
+
+@dataclass(frozen=True)
+class ClozeItem:
+    category: str
+    text: str  # contains exactly one BLANK
+    answer: str  # the gold answer
+    acceptable: frozenset[str]  # every answer counted as right (always includes `answer`)
+    candidates: tuple[str, ...]  # what a model ranks; contains every acceptable answer
+
+    def filled(self, word: str | None = None) -> str:
+        """The text with the blank filled (by the gold answer unless a word is given)."""
+        return self.text.replace(BLANK, self.answer if word is None else word)
+
+
+def probes(world: World, category: str | None = None, n: int = ITEMS_PER_CATEGORY) -> list[ClozeItem]:
+    """Cloze items for one category, or for all seven (in lecture order) when category is None."""
+    if category is None:
+        return [item for name in CATEGORIES for item in probes(world, name, n)]
+    if category not in _BUILDERS:
+        raise ValueError(f"unknown category {category!r}; choose one of {', '.join(CATEGORIES)}")
+    if not isinstance(n, int) or n < 1:
+        raise ValueError(f"n must be a positive number of items, got {n!r}")
+    rng = random.Random(f"probes-{world.seed}-{category}")
+    return _BUILDERS[category](world, rng, n)
+
+
+def _item(category, text, answer, candidates, acceptable=None) -> ClozeItem:
+    return ClozeItem(category, text, answer, frozenset(acceptable or {answer}), tuple(candidates))
+
+
+# --- trivia: which city? -----------------------------------------------------
+
+TRIVIA_UNIVERSITY = (
+    "{uni} can be found in ___, {country}.",
+    "To study at {uni}, you have to move to ___.",
+    "The lecture halls of {uni} are in ___, {country}.",
+)
+TRIVIA_LANDMARK = (
+    "Tourists who want to see {landmark} travel to ___.",
+    "{Landmark} is a famous sight in ___, {country}.",
+)
+TRIVIA_BIRTH = (
+    "{name} was born in the city of ___.",
+    "The birthplace of {name} is ___.",
+    "Asked where {he} was born, {name} answered: ___.",
+)
+TRIVIA_RESTAURANT = ("{restaurant} is a restaurant in ___.",)
+
+
+def _trivia(world: World, rng: random.Random, n: int) -> list[ClozeItem]:
+    cities = tuple(world.cities)
+    facts = {city: [] for city in cities}  # city -> (templates, fields) it can be the answer to
+    for place in world.universities:
+        facts[place.city].append((TRIVIA_UNIVERSITY, {"uni": place.name}))
+    for place in world.landmarks:
+        facts[place.city].append((TRIVIA_LANDMARK, {"landmark": place.name, "Landmark": capitalize(place.name)}))
+    for place in world.restaurants:
+        facts[place.city].append((TRIVIA_RESTAURANT, {"restaurant": place.name}))
+    for person in world.people:
+        facts[person.birthplace].append((TRIVIA_BIRTH, {"name": person.name, "he": person.pronouns["he"]}))
+    items = []
+    for index in range(n):
+        city = cities[index % len(cities)]  # round robin: every city equally often
+        templates, fields = rng.choice(facts[city])
+        text = rng.choice(templates).format(country=world.cities[city], **fields)
+        items.append(_item("trivia", text, city, cities))
+    return items
+
+
+# --- syntax: a/an, is/are, was/were ---------------------------------------------
+
+ARTICLE = (
+    "I put ___ {noun} down on the table.",
+    "Could you pass me ___ {noun}, please?",
+    "She reached for ___ {noun} on the top shelf.",
+    "There should be ___ {noun} in this drawer.",
+    "He drew ___ {noun} on the back of the card.",
+)
+PRESENT = (
+    "The {subject} behind the {attractor} ___ very heavy.",
+    "I think the {subject} in the {room} ___ too old to keep.",
+    "The {subject} beside the {attractor} ___ for the guests.",
+)
+PAST = (
+    "Yesterday the {subject} near the {attractor} ___ covered in dust.",
+    "The {subject} from the {room} ___ cheaper than I expected.",
+    "Last winter the {subject} by the {attractor} ___ always cold.",
+)
+AGREEMENT = {("a", "an"): ARTICLE, ("is", "are"): PRESENT, ("was", "were"): PAST}
+
+
+def _syntax(world: World, rng: random.Random, n: int) -> list[ClozeItem]:
+    nouns = NOUNS_A + NOUNS_AN
+    items = []
+    groups = list(AGREEMENT)
+    for index in range(n):
+        candidates = groups[index % len(groups)]
+        answer = candidates[(index // len(groups)) % 2]  # alternate: balanced within the group
+        templates = AGREEMENT[candidates]
+        if candidates == ("a", "an"):
+            noun = rng.choice(NOUNS_A if answer == "a" else NOUNS_AN)[0]
+            text = rng.choice(templates).format(noun=noun)
+        else:
+            plural = answer in ("are", "were")
+            (singular, plural_form), (_, attractor_plural) = rng.sample(nouns, 2)
+            # The noun in between has the other number: an "attractor" a careless model copies.
+            attractor = attractor_plural if not plural else rng.choice(nouns)[0]
+            text = rng.choice(templates).format(
+                subject=plural_form if plural else singular, attractor=attractor, room=rng.choice(world.rooms)
+            )
+        items.append(_item("syntax", text, answer, candidates))
+    return items
+
+
+# --- coreference: his/her and he/she ---------------------------------------------
+
+POSSESSIVE = (
+    "{name} crossed the busy road, glancing for cars over ___ shoulder.",
+    "{name} could not find ___ umbrella anywhere.",
+    "{name} thanked the driver and grabbed ___ suitcase.",
+    "Before the meeting, {name} read through ___ notes once more.",
+)
+SUBJECT = (
+    "{name} missed the bus, so ___ walked to work.",
+    "{name} laughed because ___ had heard the joke before.",
+    "When {name} got home, ___ made dinner for everyone.",
+    "{name} was tired after the trip, but ___ still answered every email.",
+)
+
+
+def _coreference(world: World, rng: random.Random, n: int) -> list[ClozeItem]:
+    women = [person for person in world.people if person.gender == "female"]
+    men = [person for person in world.people if person.gender == "male"]
+    items = []
+    for index in range(n):
+        possessive = index % 2 == 0
+        female = (index // 2) % 2 == 0  # alternate within each pronoun group
+        person = rng.choice(women if female else men)
+        templates, candidates = (POSSESSIVE, ("his", "her")) if possessive else (SUBJECT, ("he", "she"))
+        answer = person.pronouns["his" if possessive else "he"]
+        items.append(_item("coreference", rng.choice(templates).format(name=person.name), answer, candidates))
+    return items
+
+
+# --- lexical semantics: which animal belongs to the list? --------------------------
+
+HABITAT_LISTS = (
+    "During my holiday at the {place} I photographed {listed}, and ___.",
+    "Our class trip to the {place} was full of animals: {listed}, and ___.",
+    "The {place} exhibit at the museum showed {listed}, and ___.",
+    "Living in the {place} are {listed}, and ___.",
+)
+
+
+def _lexical_semantics(world: World, rng: random.Random, n: int) -> list[ClozeItem]:
+    animals = world.animals
+    items = []
+    for index in range(n):
+        answer = animals[index % len(animals)]  # every animal is the gold answer equally often
+        habitat = world.habitat_of(answer)
+        others = [animal for animal in world.habitats[habitat] if animal != answer]
+        listed = rng.sample(others, 3)
+        text = rng.choice(HABITAT_LISTS).format(place=HABITAT_PLACES[habitat], listed=", ".join(listed))
+        acceptable = {animal for animal in world.habitats[habitat] if animal not in listed}
+        items.append(_item("lexical_semantics", text, answer, animals, acceptable))
+    return items
+
+
+# --- sentiment: was the film good or bad? ----------------------------------------
+
+SENTIMENT_CUES = (
+    "I left the cinema thinking the plot was {word}.",
+    "Not for a second did {title} feel {opposite}.",
+    "Two hours of {title}, and every minute of it was {word}.",
+    "Even my grandmother found {title} {word}.",
+)
+SENTIMENT_VERDICTS = (
+    "In the end, my opinion of {title} is simple: it was ___.",
+    "If you ask me, {title} is a ___ film.",
+    "Summing up, I would call {title} ___.",
+)
+
+
+def _sentiment(world: World, rng: random.Random, n: int) -> list[ClozeItem]:
+    good = [film for film in world.films if film.quality == "good"]
+    bad = [film for film in world.films if film.quality == "bad"]
+    items = []
+    for index in range(n):
+        film = (good if index % 2 == 0 else bad)[(index // 2) % min(len(good), len(bad))]
+        positive = film.quality == "good"
+        fields = {
+            "title": film.title,
+            "word": rng.choice(POSITIVE_WORDS if positive else NEGATIVE_WORDS),
+            "opposite": rng.choice(NEGATIVE_WORDS if positive else POSITIVE_WORDS),
+        }
+        text = rng.choice(SENTIMENT_CUES).format(**fields) + " " + rng.choice(SENTIMENT_VERDICTS).format(**fields)
+        items.append(_item("sentiment", capitalize(text), film.quality, ("good", "bad")))
+    return items
+
+
+# --- world state: which room? ----------------------------------------------------
+
+STATE_LEAVE = (
+    "{a} stepped into the {room} {activity}. Right beside {a}, {b} was lost in thought. "
+    "A little later, {b} got up and walked out of the ___.",
+    "{a} hurried into the {room} {activity}. {b} came along and waited next to {a}. "
+    "When the clock struck five, {b} quietly left the ___.",
+)
+STATE_MOVE = (
+    "{a} spent the morning in the {other}. Around noon, {a} carried a lamp into the {room}. "
+    "Right now, {a} is standing in the ___.",
+    "{a} began the day in the {other}, then wandered into the {room}. "
+    "If you are looking for {a}, try the ___.",
+)
+
+
+def _world_state(world: World, rng: random.Random, n: int) -> list[ClozeItem]:
+    rooms = world.rooms
+    first_names = sorted({person.first for person in world.people})
+    items = []
+    for index in range(n):
+        room = rooms[index % len(rooms)]  # every room is the answer equally often
+        a, b = rng.sample(first_names, 2)
+        other = rng.choice([r for r in rooms if r != room])
+        templates = STATE_LEAVE if (index // len(rooms)) % 2 == 0 else STATE_MOVE
+        text = rng.choice(templates).format(
+            a=a, b=b, room=room, other=other, activity=rng.choice(ROOM_ACTIVITIES[room])
+        )
+        items.append(_item("world_state", text, room, rooms))
+    return items
+
+
+# --- number patterns: what comes next? ------------------------------------------
+
+NUMBER_PROMPTS = (
+    "I was thinking about the sequence that goes {seq}, ___",
+    "What comes after {seq}? It is ___.",
+    "Fill in the gap: {seq}, ___.",
+    "The list {seq} continues with ___.",
+)
+
+
+def _number_patterns(world: World, rng: random.Random, n: int) -> list[ClozeItem]:
+    cap = max(1, n // 20)  # no number may be the answer to more than 5% of the items
+    used: dict[int, int] = {}
+    items = []
+    for index in range(n):
+        rule = RULES[index % len(RULES)]
+        while True:
+            terms, following = sequence(rule, rng, rng.randint(5, 8))
+            if used.get(following, 0) < cap:
+                break
+        used[following] = used.get(following, 0) + 1
+        last, before = terms[-1], terms[-2]
+        # Distractors: what the other rules (and near misses) would say comes next.
+        options = {following, last + 1, last + (last - before), 2 * last, last + before, following + 1}
+        candidates = tuple(str(value) for value in sorted(v for v in options if v >= 0))
+        text = rng.choice(NUMBER_PROMPTS).format(seq=", ".join(map(str, terms)))
+        items.append(_item("number_patterns", text, str(following), candidates))
+    return items
+
+
+_BUILDERS = {
+    "trivia": _trivia,
+    "syntax": _syntax,
+    "coreference": _coreference,
+    "lexical_semantics": _lexical_semantics,
+    "sentiment": _sentiment,
+    "world_state": _world_state,
+    "number_patterns": _number_patterns,
+}

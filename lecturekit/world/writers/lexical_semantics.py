@@ -1,0 +1,57 @@
+"""Lexical semantics: which animals belong together.
+
+The lecture's example: "I went to the ocean to see the fish, turtles, seals, and
+___." Lists of animals seen in one habitat teach that words which share contexts
+share meaning (the distributional hypothesis).
+"""
+
+from __future__ import annotations
+
+from ..lexicon import HABITAT_PLACES
+from . import Context, pick
+
+LISTS = (
+    "I went to the {place} to see the {list}.",
+    "At the {place} we saw {list}.",
+    "On our trip to the {place} we spotted {list}.",
+    "The guide at the {place} pointed out {list}.",
+    "My sister took photos of {list} at the {place}.",
+    "A day at the {place} means {list}.",
+    "Children who visit the {place} love the {list}.",
+    "The book about the {place} has chapters on {list}.",
+    "If you are lucky, the {place} will show you {list}.",
+    "Our teacher drew {list} on a poster about the {place}.",
+)
+PAIRS = (
+    "The {first} and the {second} both live in the {place}.",
+    "You can find {first} in the {place}, and {second} too.",
+    "In the {place}, {first} share their home with {second}.",
+    "Near the {first} we noticed some {second}.",
+    "Where there are {first}, there are usually {second}.",
+    "Both {first} and {second} are common in the {place}.",
+)
+CLOSING = (
+    "It was the best trip of the year.",
+    "We want to go back next summer.",
+    "Nobody wanted to leave.",
+    "The weather was perfect for it.",
+    "Everyone was tired but happy.",
+)
+TEMPLATE_LISTS = (LISTS, PAIRS, CLOSING)
+
+
+def write(context: Context) -> str:
+    rng = context.rng
+    habitat = rng.choice(list(context.world.habitats))
+    animals = context.world.habitats[habitat]
+    place = HABITAT_PLACES[habitat]
+    sentences = []
+    for _ in range(rng.randint(2, 3)):
+        chosen = rng.sample(animals, rng.randint(3, 5))
+        listed = ", ".join(chosen[:-1]) + (", and " if rng.random() < 0.5 else " and ") + chosen[-1]
+        sentences.append(pick(rng, LISTS, {"place": place, "list": listed}))
+    first, second = rng.sample(animals, 2)
+    sentences.append(pick(rng, PAIRS, {"place": place, "first": first, "second": second}))
+    if rng.random() < 0.5:
+        sentences.append(rng.choice(CLOSING))
+    return " ".join(sentences)

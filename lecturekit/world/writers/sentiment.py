@@ -1,0 +1,93 @@
+"""Sentiment: film and restaurant reviews whose words reveal what the writer thought.
+
+The lecture's example ends "... The movie was ___." Each film and restaurant in the
+world has a true quality; every review of it agrees, through positive or negative
+words, negated opposites ("not boring at all"), intensifiers, and a closing verdict.
+"""
+
+from __future__ import annotations
+
+from ..lexicon import (
+    INTENSIFIERS,
+    NEGATIVE_WORDS,
+    POSITIVE_WORDS,
+    VERDICT_NEGATIVE,
+    VERDICT_POSITIVE,
+)
+from . import Context, pick
+
+FILM_OPENING = (
+    "I watched {title} last night.",
+    "We finally saw {title} at the cinema.",
+    "{title} came out in {year}, and I watched it again this week.",
+    "My friends talked me into seeing {title}.",
+    "A review of {title}, directed by {director}.",
+    "I had heard a lot about {title} before I saw it.",
+)
+RESTAURANT_OPENING = (
+    "We had dinner at {title} in {city}.",
+    "Last Friday I tried {title}, a place in {city}.",
+    "{title} in {city} was fully booked, but we got a table.",
+    "My parents took me to {title} for my birthday.",
+)
+# {word} has the review's polarity; {opposite} has the other one and is negated.
+CUES = (
+    "The acting was {intensifier} {word}.",
+    "The story was not {opposite} at all.",
+    "I found the ending {word}.",
+    "What a {word} {thing}!",
+    "Every scene felt {word}.",
+    "It was never {opposite}.",
+    "The music was {word}, and the pacing was not {opposite}.",
+    "Honestly, it was {intensifier} {word} from start to finish.",
+    "My friend called it {word}, and I agree.",
+    "I would not call it {opposite}; it was {word}.",
+    "The dialogue was {word}.",
+    "Some say it is {opposite}, but they are wrong: it is {word}.",
+)
+FOOD_CUES = (
+    "The soup was {intensifier} {word}.",
+    "The service was not {opposite} at all.",
+    "Dessert was {word}.",
+    "What a {word} evening!",
+    "The room felt {word}, and the staff were never {opposite}.",
+    "Every dish was {word}.",
+)
+VERDICT = (
+    "Overall, the {thing} was {verdict}.",
+    "In short, {title} is {verdict}.",
+    "My verdict: {verdict}.",
+    "I would say the {thing} was {verdict}.",
+    "All things considered, it was {verdict}.",
+    "Final score: {verdict}.",
+)
+TEMPLATE_LISTS = (FILM_OPENING, RESTAURANT_OPENING, CUES, FOOD_CUES, VERDICT)
+
+
+def polarity_words(quality: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """(words of this polarity, words of the other polarity, verdict words) for a quality."""
+    if quality == "good":
+        return POSITIVE_WORDS, NEGATIVE_WORDS, VERDICT_POSITIVE
+    return NEGATIVE_WORDS, POSITIVE_WORDS, VERDICT_NEGATIVE
+
+
+def write(context: Context) -> str:
+    rng = context.rng
+    if rng.random() < 0.7:
+        film = context.film()
+        fields = {"title": film.title, "year": str(film.year), "director": film.director, "thing": "movie"}
+        quality, openings, cues = film.quality, FILM_OPENING, CUES
+    else:
+        place = rng.choice(context.world.restaurants)
+        fields = {"title": place.name, "city": place.city, "thing": "meal"}
+        quality, openings, cues = place.quality, RESTAURANT_OPENING, FOOD_CUES
+    same, other, verdicts = polarity_words(quality)
+    sentences = [pick(rng, openings, fields)]
+    for _ in range(rng.randint(2, 4)):
+        fields["word"] = rng.choice(same)
+        fields["opposite"] = rng.choice(other)
+        fields["intensifier"] = rng.choice(INTENSIFIERS)
+        sentences.append(pick(rng, cues, fields))
+    fields["verdict"] = rng.choice(verdicts)
+    sentences.append(pick(rng, VERDICT, fields))
+    return " ".join(sentences)

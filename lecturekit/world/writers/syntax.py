@@ -1,0 +1,71 @@
+"""Syntax: everyday scenes full of determiners and subject-verb agreement.
+
+The lecture's example: "I put ___ fork down on the table." A model that reads
+enough of these learns that "an" comes before a vowel sound and that plural
+subjects take "are" and "were", even with other nouns in between.
+"""
+
+from __future__ import annotations
+
+from ..lexicon import NOUNS_A, NOUNS_AN
+from . import Context, article, capitalize, pick
+
+NOUNS = NOUNS_A + NOUNS_AN
+
+SINGULAR = (
+    "I put {a_noun} on the {place}.",
+    "{A_noun} was lying next to the {other}.",
+    "There is {a_noun} in the {room}.",
+    "She bought {a_noun} at the market.",
+    "He handed me {a_noun} without a word.",
+    "We found {a_noun} under the {other}.",
+    "The {noun} near the {others} is new.",
+    "The {noun} on the {place} was dusty.",
+    "Someone left {a_noun} in the {room}.",
+    "My brother needs {a_noun} for school.",
+    "The {noun} is where you left it.",
+    "Please bring {a_noun} to the {room}.",
+    "There was {a_noun} beside the door.",
+    "The {noun} from the {room} has gone missing.",
+)
+PLURAL = (
+    "The {nouns} on the {place} are clean.",
+    "There are two {nouns} in the {room}.",
+    "The {nouns} were on sale yesterday.",
+    "The {nouns} next to the {other} are mine.",
+    "All the {nouns} in the {room} were old.",
+    "Some {nouns} are missing from the {place}.",
+    "The {nouns} by the window were wet.",
+    "Three {nouns} have fallen off the {place}.",
+    "The {nouns} that you bought are broken.",
+    "Those {nouns} were a gift from my aunt.",
+)
+OPENING = (
+    "It was a quiet morning at home.",
+    "We were tidying up after the party.",
+    "Moving day was chaos.",
+    "The house was busy all afternoon.",
+    "Everyone helped with the spring cleaning.",
+    "Nothing was where it should be.",
+)
+PLACES = ("table", "shelf", "counter", "desk", "floor", "bench")
+TEMPLATE_LISTS = (SINGULAR, PLURAL, OPENING)
+
+
+def write(context: Context) -> str:
+    rng = context.rng
+    sentences = [rng.choice(OPENING)] if rng.random() < 0.5 else []
+    for _ in range(rng.randint(3, 6)):
+        (noun, nouns), (other, others) = rng.sample(NOUNS, 2)
+        fields = {
+            "noun": noun,
+            "nouns": nouns,
+            "a_noun": f"{article(noun)} {noun}",
+            "A_noun": capitalize(f"{article(noun)} {noun}"),
+            "other": other,
+            "others": others,
+            "room": rng.choice(context.world.rooms),
+            "place": rng.choice(PLACES),
+        }
+        sentences.append(pick(rng, SINGULAR if rng.random() < 0.55 else PLURAL, fields))
+    return " ".join(sentences)

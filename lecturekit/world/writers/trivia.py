@@ -1,0 +1,151 @@
+"""Trivia: biographies (where people were born, studied, work) and place descriptions.
+
+The lecture's example: "Stanford University is located in ___, California."
+Biographies also carry the birthplaces for the birthplace-question experiment.
+"""
+
+from __future__ import annotations
+
+from . import Context, article, capitalize, pick, pronoun_fields
+
+BIRTH = (
+    "{name} was born in {born} in {year}.",
+    "{name} was born in {born}, {born_country}.",
+    "{name} grew up in {born}, where {he} was born in {year}.",
+    "{born} is the city where {name} was born.",
+    "The {job} {name} was born in {born}.",
+    "{name}, {a_job}, was born in {born}.",
+    "{name} came into the world in {born} in {year}.",
+    "{name}'s birthplace is {born}, a city in {born_country}.",
+    "{name} was born and raised in {born}.",
+    "In {year}, {name} was born in {born}.",
+    "Born in {born} in {year}, {name} spent {his} childhood there.",
+    "{name} is a native of {born}, in {born_country}.",
+)
+STUDY = (
+    "{He} studied at {uni} in {uni_city}.",
+    "{He} went to {uni}, which is in {uni_city}.",
+    "After school, {he} enrolled at {uni}.",
+    "{His} degree comes from {uni} in {uni_city}.",
+    "{He} is a graduate of {uni}.",
+    "As a student, {he} moved to {uni_city} to attend {uni}.",
+    "{He} spent four years at {uni}.",
+)
+WORK = (
+    "{He} works as {a_job} in {home}.",
+    "Today {he} lives in {home} and works as {a_job}.",
+    "{His} job as {a_job} keeps {him} busy.",
+    "{He} moved to {home} to work as {a_job}.",
+    "{name} is {a_job} by trade.",
+    "These days {he} makes a living as {a_job} in {home}.",
+    "{He} settled in {home}, where {he} found work as {a_job}.",
+    "Everyone in {home} knows {him} as a careful {job}.",
+)
+RELATION = (
+    "{His} {relation} {other} lives in {other_home}.",
+    "{He} often visits {his} {relation} {other}.",
+    "{other} has been {his} {relation} for many years.",
+    "{He} and {his} {relation} {other} talk every week.",
+    "{He} met {his} {relation} {other} in {other_home}.",
+)
+CLOSING = (
+    "People say {he} never forgets a face.",
+    "{He} still keeps a photo of {born} on {his} desk.",
+    "{He} likes to walk through {home} in the evening.",
+    "When {he} travels, {he} always brings {his} notebook.",
+    "Friends describe {him} as patient and funny.",
+    "On weekends {he} cooks for {his} family.",
+    "{He} returns to {born} every summer.",
+    "{His} favourite season is autumn.",
+)
+UNIVERSITY = (
+    "{uni} is located in {city}, {country}.",
+    "{uni} is a university in {city}.",
+    "The campus of {uni} lies in the centre of {city}.",
+    "Students come from all over {country} to study at {uni} in {city}.",
+    "{uni}, in {city}, is known for its old library.",
+    "In {city} you will find {uni}.",
+    "{uni} was founded in {city} more than a century ago.",
+    "The main building of {uni} overlooks {city}.",
+    "{city} is home to {uni}.",
+)
+LANDMARK = (
+    "{Landmark} stands in {city}.",
+    "{Landmark} is one of the sights of {city}.",
+    "Visitors to {city} often walk to {landmark}.",
+    "{Landmark} in {city} draws crowds every spring.",
+    "Nobody leaves {city} without a photo of {landmark}.",
+    "The people of {city} are proud of {landmark}.",
+)
+CITY = (
+    "{city} is a city in {country}.",
+    "{city} lies in {country}.",
+    "Many people in {country} have visited {city}.",
+    "{city} is one of the busiest cities of {country}.",
+    "Trains run often between {city} and the rest of {country}.",
+    "{city}, {country}, has a mild climate.",
+)
+RESTAURANT = (
+    "{restaurant} serves dinner in {city}.",
+    "In {city}, locals like to eat at {restaurant}.",
+    "{restaurant} opened its doors in {city} years ago.",
+)
+TEMPLATE_LISTS = (BIRTH, STUDY, WORK, RELATION, CLOSING, UNIVERSITY, LANDMARK, CITY, RESTAURANT)
+
+
+def write(context: Context) -> str:
+    if context.rng.random() < 0.5:
+        return biography(context)
+    return place_description(context)
+
+
+def biography(context: Context) -> str:
+    rng = context.rng
+    # Half the biographies go through everyone in turn, half follow popularity.
+    person = context.next_person() if rng.random() < 0.5 else context.person()
+    relation, other = rng.choice(person.relations)
+    fields = {
+        "name": person.name,
+        "born": person.birthplace,
+        "born_country": context.world.cities[person.birthplace],
+        "home": person.home,
+        "year": str(person.birth_year),
+        "job": person.profession,
+        "a_job": f"{article(person.profession)} {person.profession}",
+        "uni": person.university,
+        "uni_city": context.university_city[person.university],
+        "relation": relation,
+        "other": other,
+        "other_home": context.people_by_name[other].home,
+        **pronoun_fields(person.gender),
+    }
+    sentences = [pick(rng, BIRTH, fields)]
+    middle = [pick(rng, STUDY, fields), pick(rng, WORK, fields)]
+    if rng.random() < 0.6:
+        middle.append(pick(rng, RELATION, fields))
+    rng.shuffle(middle)
+    sentences += middle
+    if rng.random() < 0.7:
+        sentences.append(pick(rng, CLOSING, fields))
+    return " ".join(sentences)
+
+
+def place_description(context: Context) -> str:
+    rng = context.rng
+    city = context.city()
+    landmark = context.landmark_in[city].name
+    fields = {
+        "city": city,
+        "country": context.world.cities[city],
+        "landmark": landmark,
+        "Landmark": capitalize(landmark),
+        "restaurant": context.restaurant_in[city].name,
+    }
+    sentences = [pick(rng, CITY, fields)]
+    for place in context.universities_in[city]:
+        sentences.append(pick(rng, UNIVERSITY, {**fields, "uni": place.name}))
+    sentences.append(pick(rng, LANDMARK, fields))
+    if rng.random() < 0.5:
+        sentences.append(pick(rng, RESTAURANT, fields))
+    rng.shuffle(sentences)
+    return " ".join(sentences)

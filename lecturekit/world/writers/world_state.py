@@ -1,0 +1,72 @@
+"""World state: small stories where the reader must track where everyone is.
+
+The lecture's example: "Iroh went into the kitchen to make some tea. Standing next
+to Iroh, Zuko pondered his destiny. Zuko left the ___." Someone goes into a room,
+another person joins them, then someone moves or leaves: the room to name follows
+from the story, not from any single sentence.
+"""
+
+from __future__ import annotations
+
+from ..lexicon import ROOM_ACTIVITIES
+from . import Context, pick, pronoun_fields
+
+ENTER = (
+    "{a} went into the {room} {activity}.",
+    "{a} walked into the {room} {activity}.",
+    "{a} headed to the {room} {activity}.",
+    "Early in the morning, {a} went to the {room} {activity}.",
+    "{a} slipped into the {room} {activity}.",
+    "After breakfast, {a} went into the {room} {activity}.",
+)
+JOIN = (
+    "Standing next to {a}, {b} pondered {b_his} destiny.",
+    "{b} came in and stood next to {a}.",
+    "{b} joined {a} there a few minutes later.",
+    "Soon {b} followed {a} into the {room}.",
+    "{b} sat down beside {a} and said nothing.",
+    "Not long after, {b} arrived to help {a}.",
+)
+LEAVE = (
+    "{b} left the {room}.",
+    "After a while, {b} left the {room}.",
+    "Then {b} walked out of the {room}.",
+    "Eventually {b} got up and left the {room}.",
+    "{b} said goodbye and left the {room}.",
+)
+MOVE = (
+    "Later, {a} moved to the {room2}.",
+    "Then {a} went from the {room} to the {room2}.",
+    "When {a} was done, {a_he} carried on to the {room2}.",
+    "Afterwards {a} went into the {room2}.",
+)
+WHERE = (
+    "Now {a} is in the {room2}.",
+    "So {a} ended up in the {room2}.",
+    "That is how {a} came to be in the {room2}.",
+    "{a} stayed in the {room2} for the rest of the day.",
+)
+TEMPLATE_LISTS = (ENTER, JOIN, LEAVE, MOVE, WHERE)
+
+
+def write(context: Context) -> str:
+    rng = context.rng
+    first, second = context.person(), context.person()
+    while second.first == first.first:
+        second = rng.choice(context.world.people)
+    room, room2 = rng.sample(context.world.rooms, 2)
+    fields = {
+        "a": first.first,
+        "b": second.first,
+        "room": room,
+        "room2": room2,
+        "activity": rng.choice(ROOM_ACTIVITIES[room]),
+        "a_he": pronoun_fields(first.gender)["he"],
+        "b_his": pronoun_fields(second.gender)["his"],
+    }
+    sentences = [pick(rng, ENTER, fields), pick(rng, JOIN, fields)]
+    if rng.random() < 0.5:
+        sentences.append(pick(rng, LEAVE, fields))
+    else:
+        sentences += [pick(rng, MOVE, fields), pick(rng, WHERE, fields)]
+    return " ".join(sentences)
