@@ -4,7 +4,7 @@ The lecture: pretraining learns the biases of its text, and can amplify them.
 `build_corpus(..., bias=b)` writes unnamed workers ("the pilot ... he") with a
 skew of strength b. `pronoun_profession_counts` measures the skew from the text
 alone, the way one would audit a real corpus: for every mention of "the
-<profession>", the first he/she pronoun that follows within a few words.
+<profession>", the first he/she pronoun that follows it in the same sentence.
 """
 
 from __future__ import annotations
@@ -13,10 +13,9 @@ import re
 
 from .lexicon import PROFESSIONS, PROFESSIONS_SKEWED_HE
 
-WINDOW_WORDS = 12  # how far after a mention we look for its pronoun
-_PATTERN = re.compile(
-    r"\bthe (" + "|".join(PROFESSIONS) + r")\b((?:\W+\w+){0," + str(WINDOW_WORDS) + r"})", re.IGNORECASE
-)
+# "the <profession>", then (a lookahead, so mentions never swallow each other) the
+# rest of its sentence.
+_PATTERN = re.compile(r"\bthe (" + "|".join(PROFESSIONS) + r")\b(?=([^.!?]*))", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(he|his|him|she|her|hers)\b", re.IGNORECASE)
 
 

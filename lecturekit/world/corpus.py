@@ -102,8 +102,10 @@ class Corpus:
     """A list of documents with the data card that describes them."""
 
     def __init__(self, documents: list[Document], seed: int = 0, bias: float = 0.0,
-                 requested_words: int | None = None, world: World | None = None):
+                 requested_words: int | None = None, world: World | None = None,
+                 source: str = "lecturekit.world.build_corpus"):
         self.documents = list(documents)
+        self.source = source
         self.seed = seed
         self.bias = bias
         self.world = world
@@ -117,10 +119,14 @@ class Corpus:
         return sum(len(document.text.split()) for document in self.documents)
 
     def data_card(self) -> DataCard:
-        tally = _Tally()
+        # World corpora list all seven categories (even empty ones); others list theirs.
+        world_only = all(document.category in CATEGORIES for document in self.documents)
+        tally = _Tally(CATEGORIES if world_only else ())
         for document in self.documents:
             tally.add(document)
-        return tally.card(self.seed, self.bias, self.requested_words, self.world)
+        card = tally.card(self.seed, self.bias, self.requested_words, self.world)
+        card.source = self.source
+        return card
 
     def by_category(self, category: str) -> list[Document]:
         _check_category(category)
@@ -215,10 +221,10 @@ def write_corpus(directory, n_tokens: int, seed: int = 0, bias: float = 0.0) -> 
 class _Tally:
     """Counts for the data card, gathered one document at a time (so streaming works)."""
 
-    def __init__(self):
+    def __init__(self, categories: tuple[str, ...] = CATEGORIES):
         self.documents = 0
-        self.words = dict.fromkeys(CATEGORIES, 0)
-        self.counts = dict.fromkeys(CATEGORIES, 0)
+        self.words = dict.fromkeys(categories, 0)
+        self.counts = dict.fromkeys(categories, 0)
         self.raw_types: set[str] = set()
 
     def add(self, document: Document) -> None:

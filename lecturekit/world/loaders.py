@@ -39,7 +39,7 @@ def load_text_corpus(path_or_glob, encoding: str = "utf-8") -> Corpus:
                 documents.append(Document(TEXT_CATEGORY, paragraph))
     if not documents:
         raise ValueError(f"the files matching {str(path_or_glob)!r} contain no text")
-    return Corpus(documents)
+    return Corpus(documents, source=f"text files: {path_or_glob}")
 
 
 def _find_files(pattern: str) -> list[Path]:
@@ -92,7 +92,7 @@ def load_hf_dataset(name: str, split: str = "train", text_field: str = "text",
             break
     if not documents:
         raise ValueError(f"dataset {name!r} ({split}) gave no text in field {text_field!r}")
-    return Corpus(documents)
+    return Corpus(documents, source=f"Hugging Face dataset {name} ({split})")
 
 
 def hub_reachable(timeout_s: float = 5.0, host: tuple[str, int] | None = None) -> bool:

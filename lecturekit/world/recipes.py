@@ -108,5 +108,5 @@ def second_domain(n_tokens: int = 200_000, seed: int = 0, heldout_fraction: floa
         documents.append(Document(DOMAIN, text))
     cut = round(len(dishes) * heldout_fraction)
     questions = [LabelledText(f"What course is the {dish.name}?", dish.course) for dish in dishes]
-    corpus = Corpus(documents, seed=seed, requested_words=n_tokens)
+    corpus = Corpus(documents, seed=seed, requested_words=n_tokens, source="lecturekit.world.recipes")
     return DomainSplit(corpus=corpus, train=questions[cut:], test=questions[:cut], dishes=dishes)
