@@ -44,7 +44,7 @@ class FlopsPerToken:
 
     n_params: int  # N: parameters used in matrix multiplies (see flops_per_token)
     dense: int  # 6 · N
-    attention: int  # 12 · n_layers · n_ctx · d_model
+    attention: int  # 12 · n_layers · n_ctx · d_model (training)
     total: int
 
 
@@ -56,17 +56,21 @@ def flops_per_token(model: nn.Module, context_length: int, training: bool = True
     so it costs a matrix multiply even though its weights are an embedding table).
     Embedding look-ups are free, and biases and norms are negligible and included.
     ``training=False`` gives the forward pass only (a third of the cost).
+
+    For an encoder-decoder a "token" is one encoder token plus one decoder token
+    (inputs and targets of equal length, as in the T5 paper's accounting), and
+    each decoder layer attends twice: to itself and, across, to the encoder.
     """
     if context_length < 1:
         raise ValueError(f"context_length must be positive, got {context_length}.")
     config = model.config
-    n_layers = config.n_layers + (
-        (config.n_decoder_layers or config.n_layers) if getattr(model, "kind", "") == "encoder-decoder" else 0
-    )
+    attention_layers = config.n_layers
+    if getattr(model, "kind", "") == "encoder-decoder":
+        attention_layers += 2 * (config.n_decoder_layers or config.n_layers)
     n_params = count_parameters(model) - _embedding_parameters(model) + config.vocab_size * config.d_model
     factor = 6 if training else 2
     dense = factor * n_params
-    attention = factor * 2 * n_layers * context_length * config.d_model
+    attention = factor * 2 * attention_layers * context_length * config.d_model
     return FlopsPerToken(n_params=n_params, dense=dense, attention=attention, total=dense + attention)
 
 
