@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from lecturekit.world import CATEGORIES, build_corpus, make_world, write_corpus
+from lecturekit.world import CATEGORIES, build_corpus, make_world, probes, write_corpus
 from lecturekit.world.writers import template_count
 
 SMALL = 30_000
@@ -163,3 +163,26 @@ def test_category_mixture_roughly_matches_the_design(corpus):
     counts = Counter(document.category for document in corpus)
     for category, share in MIXTURE.items():
         assert counts[category] / len(corpus) == pytest.approx(share, abs=0.02)
+
+
+def test_output_does_not_depend_on_python_hash_randomisation():
+    """Sets of strings iterate in a per-process order; the corpus must never depend on it."""
+    import hashlib
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import hashlib; from lecturekit.world import build_corpus, make_world, probes;"
+        "items = [(i.text, i.answer, sorted(i.acceptable), i.candidates) for i in probes(make_world(5))];"
+        "t = build_corpus(20000, seed=5).text() + repr(items);"
+        "print(hashlib.sha256(t.encode()).hexdigest())"
+    )
+    digests = set()
+    for hash_seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+        digests.add(out.stdout.strip())
+    items = [(i.text, i.answer, sorted(i.acceptable), i.candidates) for i in probes(make_world(5))]
+    local = build_corpus(20000, seed=5).text() + repr(items)
+    assert digests == {hashlib.sha256(local.encode()).hexdigest()}

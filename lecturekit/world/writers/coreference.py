@@ -36,6 +36,12 @@ MIDDLE = (
     "{His} friends were already waiting for {him}.",
     "{He} hummed a tune that {his} grandmother used to sing.",
     "A dog ran up to {him} and wagged its tail.",
+    "{He} checked {his} watch and sighed.",
+    "Someone called {his} name from across the room.",
+    "{He} held the door open for an old man.",
+    "{His} shoes were soaked by the time {he} arrived.",
+    "{He} bought a newspaper and tucked it under {his} arm.",
+    "A stranger asked {him} for directions.",
 )
 CLOSING = (
     "In the end, {he} was glad {he} had come.",
@@ -56,6 +62,10 @@ WORKER = (
     "The {job} told the visitors that {he} loved {his} work.",
     "The {job} took off {his} coat and sat down.",
     "After lunch the {job} returned to {his} desk.",
+    "The {job} smiled as {he} shook hands with the new client.",
+    "Before leaving, the {job} locked {his} office.",
+    "The {job} knew that {he} had made the right choice.",
+    "Nobody asked the {job} what {he} thought.",
 )
 TEMPLATE_LISTS = (OPENING, MIDDLE, CLOSING, WORKER)
 

@@ -21,6 +21,14 @@ LISTS = (
     "The book about the {place} has chapters on {list}.",
     "If you are lucky, the {place} will show you {list}.",
     "Our teacher drew {list} on a poster about the {place}.",
+    "The postcard from the {place} showed {list}.",
+    "Scientists study {list} in the {place}.",
+    "A film about the {place} followed {list}.",
+    "In the {place} you may meet {list}.",
+    "The children drew the {place} with {list}.",
+    "Our neighbour keeps talking about the {list} of the {place}.",
+    "The museum has a room on the {place}, with {list}.",
+    "Tourists in the {place} hope to photograph {list}.",
 )
 PAIRS = (
     "The {first} and the {second} both live in the {place}.",
@@ -29,6 +37,10 @@ PAIRS = (
     "Near the {first} we noticed some {second}.",
     "Where there are {first}, there are usually {second}.",
     "Both {first} and {second} are common in the {place}.",
+    "Like {first}, {second} make their home in the {place}.",
+    "The {place} would not be the same without {first} and {second}.",
+    "Both the {first} and the {second} belong to the {place}.",
+    "Along with {first}, the {place} is full of {second}.",
 )
 CLOSING = (
     "It was the best trip of the year.",
@@ -36,6 +48,9 @@ CLOSING = (
     "Nobody wanted to leave.",
     "The weather was perfect for it.",
     "Everyone was tired but happy.",
+    "We counted more animals than we could remember.",
+    "The photos did not do it justice.",
+    "I wrote it all down in my notebook.",
 )
 TEMPLATE_LISTS = (LISTS, PAIRS, CLOSING)
 

@@ -22,6 +22,12 @@ INTRO = (
     "On the page were the numbers {seq}.",
     "The puzzle began with {seq}.",
     "Here is a list of numbers: {seq}.",
+    "{name} wrote the sequence {seq} on a napkin.",
+    "The teacher asked about the numbers {seq}.",
+    "A riddle: {seq}.",
+    "The page numbers went {seq}.",
+    "{name} was looking at the series {seq}.",
+    "The pattern on the wall read {seq}.",
 )
 EXPLAIN = {
     "counting": (
@@ -50,6 +56,9 @@ CLOSING = (
     "So the number after that is {next}.",
     "Continuing the pattern gives {next}.",
     "{name} guessed that {next} comes next, and {name_he} was right.",
+    "The one after {seq_last} would be {next}.",
+    "That means {next} follows.",
+    "Next in line is {next}.",
 )
 TEMPLATE_LISTS = (INTRO, CLOSING, *EXPLAIN.values())
 
@@ -90,6 +99,7 @@ def write(context: Context) -> str:
             "name": person.first,
             "name_he": "she" if person.gender == "female" else "he",
             "seq": ", ".join(map(str, terms)),
+            "seq_last": str(terms[-1]),
             "k": str(step_of(terms)),
             "next": str(following),
         }

@@ -23,6 +23,9 @@ FILM_OPENING = (
     "My friends talked me into seeing {title}.",
     "A review of {title}, directed by {director}.",
     "I had heard a lot about {title} before I saw it.",
+    "Everyone has been asking me about {title}.",
+    "On a rainy evening I put on {title}.",
+    "I went to see {title} with my cousin.",
 )
 RESTAURANT_OPENING = (
     "We had dinner at {title} in {city}.",
@@ -44,6 +47,12 @@ CUES = (
     "I would not call it {opposite}; it was {word}.",
     "The dialogue was {word}.",
     "Some say it is {opposite}, but they are wrong: it is {word}.",
+    "The photography was {intensifier} {word}.",
+    "I have rarely seen something so {word}.",
+    "Nobody in the audience found it {opposite}.",
+    "The second half was even more {word}.",
+    "It is {word}, and not {opposite} in any way.",
+    "The lead role was {word}.",
 )
 FOOD_CUES = (
     "The soup was {intensifier} {word}.",
@@ -60,6 +69,10 @@ VERDICT = (
     "I would say the {thing} was {verdict}.",
     "All things considered, it was {verdict}.",
     "Final score: {verdict}.",
+    "To sum up, the {thing} was {verdict}.",
+    "So was it any good? It was {verdict}.",
+    "Bottom line: {verdict}.",
+    "My final word on {title}: {verdict}.",
 )
 TEMPLATE_LISTS = (FILM_OPENING, RESTAURANT_OPENING, CUES, FOOD_CUES, VERDICT)
 

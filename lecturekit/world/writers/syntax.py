@@ -27,6 +27,16 @@ SINGULAR = (
     "Please bring {a_noun} to the {room}.",
     "There was {a_noun} beside the door.",
     "The {noun} from the {room} has gone missing.",
+    "Grandma keeps {a_noun} on the {place} for luck.",
+    "I could not find {a_noun} anywhere in the {room}.",
+    "The {noun} has been on the {place} since Monday.",
+    "Is there {a_noun} I could borrow?",
+    "We need {a_noun} and {a_other} before dinner.",
+    "The old {noun} in the {room} belongs to my uncle.",
+    "There was only one {noun} left on the {place}.",
+    "Every morning she cleans the {noun} by the window.",
+    "That {noun} was cheaper than the {others}.",
+    "He wrapped {a_noun} in paper for the party.",
 )
 PLURAL = (
     "The {nouns} on the {place} are clean.",
@@ -39,6 +49,14 @@ PLURAL = (
     "Three {nouns} have fallen off the {place}.",
     "The {nouns} that you bought are broken.",
     "Those {nouns} were a gift from my aunt.",
+    "The {nouns} in the {room} need to be washed.",
+    "My {nouns} are still on the {place}.",
+    "These {nouns} were made by hand.",
+    "The {nouns} behind the {other} have been there for years.",
+    "Where are the {nouns} that were on the {place}?",
+    "The children's {nouns} are in the {room}.",
+    "Both {nouns} were too small for the {other}.",
+    "The new {nouns} look nicer than the old ones.",
 )
 OPENING = (
     "It was a quiet morning at home.",
@@ -47,6 +65,10 @@ OPENING = (
     "The house was busy all afternoon.",
     "Everyone helped with the spring cleaning.",
     "Nothing was where it should be.",
+    "Guests were coming at six.",
+    "The kids had made a mess again.",
+    "It rained all weekend, so we stayed in.",
+    "The flat looked different after the move.",
 )
 PLACES = ("table", "shelf", "counter", "desk", "floor", "bench")
 TEMPLATE_LISTS = (SINGULAR, PLURAL, OPENING)
@@ -64,6 +86,7 @@ def write(context: Context) -> str:
             "A_noun": capitalize(f"{article(noun)} {noun}"),
             "other": other,
             "others": others,
+            "a_other": f"{article(other)} {other}",
             "room": rng.choice(context.world.rooms),
             "place": rng.choice(PLACES),
         }

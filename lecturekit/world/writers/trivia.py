@@ -57,6 +57,10 @@ CLOSING = (
     "On weekends {he} cooks for {his} family.",
     "{He} returns to {born} every summer.",
     "{His} favourite season is autumn.",
+    "{He} speaks fondly of {his} years at {uni}.",
+    "{His} neighbours in {home} call {him} a good friend.",
+    "{He} has never forgotten {his} hometown, {born}.",
+    "In {his} free time, {he} paints.",
 )
 UNIVERSITY = (
     "{uni} is located in {city}, {country}.",
@@ -84,6 +88,9 @@ CITY = (
     "{city} is one of the busiest cities of {country}.",
     "Trains run often between {city} and the rest of {country}.",
     "{city}, {country}, has a mild climate.",
+    "{city} sits in the heart of {country}.",
+    "Every year, tourists from around the world visit {city} in {country}.",
+    "The river that runs through {city} is famous across {country}.",
 )
 RESTAURANT = (
     "{restaurant} serves dinner in {city}.",
@@ -142,8 +149,9 @@ def place_description(context: Context) -> str:
         "restaurant": context.restaurant_in[city].name,
     }
     sentences = [pick(rng, CITY, fields)]
-    for place in context.universities_in[city]:
-        sentences.append(pick(rng, UNIVERSITY, {**fields, "uni": place.name}))
+    universities = context.universities_in[city]
+    for template, place in zip(rng.sample(UNIVERSITY, len(universities)), universities, strict=True):
+        sentences.append(template.format_map({**fields, "uni": place.name}))
     sentences.append(pick(rng, LANDMARK, fields))
     if rng.random() < 0.5:
         sentences.append(pick(rng, RESTAURANT, fields))

@@ -18,6 +18,10 @@ ENTER = (
     "Early in the morning, {a} went to the {room} {activity}.",
     "{a} slipped into the {room} {activity}.",
     "After breakfast, {a} went into the {room} {activity}.",
+    "{a} wandered into the {room} {activity}.",
+    "Right after lunch, {a} went into the {room} {activity}.",
+    "{a} opened the door and entered the {room} {activity}.",
+    "{a} made a quick trip to the {room} {activity}.",
 )
 JOIN = (
     "Standing next to {a}, {b} pondered {b_his} destiny.",
@@ -26,6 +30,10 @@ JOIN = (
     "Soon {b} followed {a} into the {room}.",
     "{b} sat down beside {a} and said nothing.",
     "Not long after, {b} arrived to help {a}.",
+    "{b} entered a little later and stood beside {a}.",
+    "Then {b} came over to help {a}.",
+    "{b} was already waiting there for {a}.",
+    "{b} followed, carrying a cup of coffee.",
 )
 LEAVE = (
     "{b} left the {room}.",
@@ -33,18 +41,27 @@ LEAVE = (
     "Then {b} walked out of the {room}.",
     "Eventually {b} got up and left the {room}.",
     "{b} said goodbye and left the {room}.",
+    "Bored, {b} left the {room} before {a} finished.",
+    "{b} soon got tired and left the {room}.",
+    "A few minutes later {b} stepped out of the {room}.",
 )
 MOVE = (
     "Later, {a} moved to the {room2}.",
     "Then {a} went from the {room} to the {room2}.",
     "When {a} was done, {a_he} carried on to the {room2}.",
     "Afterwards {a} went into the {room2}.",
+    "Then {a} left the {room} and went to the {room2}.",
+    "After that, {a} took everything to the {room2}.",
+    "{a} then walked over to the {room2}.",
 )
 WHERE = (
     "Now {a} is in the {room2}.",
     "So {a} ended up in the {room2}.",
     "That is how {a} came to be in the {room2}.",
     "{a} stayed in the {room2} for the rest of the day.",
+    "By evening, {a} was still in the {room2}.",
+    "If anyone asks, {a} is in the {room2}.",
+    "{a} is in the {room2} now.",
 )
 TEMPLATE_LISTS = (ENTER, JOIN, LEAVE, MOVE, WHERE)
 
