@@ -6,7 +6,14 @@ import pytest
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
-from lecturekit.models import LectureBERT, LectureGPT, LectureT5, TransformerConfig, count_parameters, flops_per_token
+from lecturekit.models import (
+    LectureBERT,
+    LectureGPT,
+    LectureT5,
+    TransformerConfig,
+    count_parameters,
+    flops_per_token,
+)
 from lecturekit.models.budget import model_on_meta
 
 

@@ -69,7 +69,7 @@ def test_bert_logits_match_hugging_face(name, pad):
                           output_hidden_states=True)
     assert (ours.logits - theirs.logits).abs().max() <= TOLERANCE
     assert len(ours.hidden_states) == len(theirs.hidden_states) == config.n_layers + 1
-    for mine, reference in zip(ours.hidden_states, theirs.hidden_states):
+    for mine, reference in zip(ours.hidden_states, theirs.hidden_states, strict=True):
         assert (mine - reference).abs().max() <= TOLERANCE
 
 
@@ -108,7 +108,7 @@ def test_gpt_logits_match_hugging_face(name, pad):
     real = attention_mask.bool()  # what a padding position outputs is meaningless in both
     assert (ours.logits - theirs.logits)[real].abs().max() <= TOLERANCE
     assert len(ours.hidden_states) == len(theirs.hidden_states) == config.n_layers + 1
-    for mine, reference in zip(ours.hidden_states, theirs.hidden_states):
+    for mine, reference in zip(ours.hidden_states, theirs.hidden_states, strict=True):
         assert (mine - reference)[real].abs().max() <= TOLERANCE
     assert torch.isfinite(ours.logits).all()  # left padding must not produce NaN
 

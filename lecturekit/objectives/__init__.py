@@ -14,7 +14,11 @@ tensors (for training). Labels use -100 for "no loss here", like Hugging Face.
 """
 
 from lecturekit.objectives._common import IGNORE_INDEX, pad_sequences, token_strings
-from lecturekit.objectives.causal_lm import TeacherForcingExample, collate_causal_lm, teacher_forcing
+from lecturekit.objectives.causal_lm import (
+    TeacherForcingExample,
+    collate_causal_lm,
+    teacher_forcing,
+)
 from lecturekit.objectives.masked_lm import (
     CORRUPTION_NAMES,
     MaskedExample,
@@ -22,7 +26,11 @@ from lecturekit.objectives.masked_lm import (
     mask_tokens,
     whole_word_mask,
 )
-from lecturekit.objectives.next_sentence import NextSentencePair, collate_next_sentence, next_sentence_pairs
+from lecturekit.objectives.next_sentence import (
+    NextSentencePair,
+    collate_next_sentence,
+    next_sentence_pairs,
+)
 from lecturekit.objectives.prefix_lm import (
     PrefixLMExample,
     collate_prefix_lm_decoder,

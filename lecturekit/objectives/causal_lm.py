@@ -17,7 +17,13 @@ from dataclasses import dataclass
 
 import torch
 
-from lecturekit.objectives._common import IGNORE_INDEX, Vocabulary, as_ids, pad_sequences, token_strings
+from lecturekit.objectives._common import (
+    IGNORE_INDEX,
+    Vocabulary,
+    as_ids,
+    pad_sequences,
+    token_strings,
+)
 
 
 @dataclass

@@ -118,7 +118,7 @@ class SpanCorruptionExample:
         if style is None:
             return strings
         position = {sentinel: k for k, sentinel in enumerate(self.sentinel_ids)}
-        return [sentinel_name(position[i], style) if i in position else s for i, s in zip(ids, strings)]
+        return [sentinel_name(position[i], style) if i in position else s for i, s in zip(ids, strings, strict=True)]
 
     def input_tokens(self, vocabulary: Vocabulary = None, style: str | None = "paper") -> list[str]:
         """The encoder's input as strings; sentinels shown as <X>.. (or <extra_id_N> with style='t5')."""
