@@ -269,3 +269,16 @@ def test_bad_scorers_and_items_give_clear_errors(items):
     with pytest.raises(ValueError, match="exactly one"):
         score_probes(Constant(), [broken])
     assert score_probes(Constant(), []).empty
+
+
+def test_the_lectures_own_examples_are_well_formed_cloze_items():
+    from lecturekit.world import lecture_examples
+    from lecturekit.world.lexicon import HABITATS
+
+    examples = lecture_examples()
+    assert [item.category for item in examples] == list(CATEGORIES)
+    for item in examples:
+        assert item.text.count("___") == 1 and item.answer in item.acceptable <= set(item.candidates)
+    ocean = examples[3]
+    assert ocean.acceptable == set(HABITATS["ocean"]) - {"fish", "turtles", "seals"}
+    assert examples[6].answer == str(13 + 21)  # Fibonacci

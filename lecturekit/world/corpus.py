@@ -249,6 +249,11 @@ class _Tally:
             seed=seed,
             bias=bias,
             requested_words=requested,
+            notes=[
+                "words = whitespace-separated tokens; a corpus stops at the first document "
+                "that reaches the requested count",
+                "corpus.txt separates documents by one blank line",
+            ],
         )
 
 

@@ -20,11 +20,13 @@ from dataclasses import dataclass
 from .facts import World
 from .lexicon import (
     HABITAT_PLACES,
+    HABITATS,
     NEGATIVE_WORDS,
     NOUNS_A,
     NOUNS_AN,
     POSITIVE_WORDS,
     ROOM_ACTIVITIES,
+    ROOMS,
 )
 from .writers import CATEGORIES, capitalize
 from .writers.number_patterns import RULES, sequence
@@ -56,6 +58,32 @@ def probes(world: World, category: str | None = None, n: int = ITEMS_PER_CATEGOR
         raise ValueError(f"n must be a positive number of items, got {n!r}")
     rng = random.Random(f"probes-{world.seed}-{category}")
     return _BUILDERS[category](world, rng, n)
+
+
+def lecture_examples() -> list[ClozeItem]:
+    """The lecture's own cloze sentences, one per category, for trying real models.
+
+    They are not about the generated world (Stanford, Iroh and Zuko are not in it),
+    so a lecture-world model should not be expected to get them; a real pretrained
+    model often does.
+    """
+    animals = tuple(animal for group in HABITATS.values() for animal in group)
+    listed = ("fish", "turtles", "seals")
+    return [
+        _item("trivia", "Stanford University is located in ___, California.", "Stanford",
+              ("Stanford", "Berkeley", "Sacramento", "Pasadena", "Boston")),
+        _item("syntax", "I put ___ fork down on the table.", "the", ("the", "a", "an", "these"), {"the", "a"}),
+        _item("coreference", "The woman walked across the street, checking for traffic over ___ shoulder.",
+              "her", ("his", "her", "their", "its")),
+        _item("lexical_semantics", "I went to the ocean to see the fish, turtles, seals, and ___.", "dolphins",
+              animals, {a for a in HABITATS["ocean"] if a not in listed}),
+        _item("sentiment", "Overall, the value I got from the two hours watching it was the sum total of the "
+              "popcorn and the drink. The movie was ___.", "bad", ("good", "bad")),
+        _item("world_state", "Iroh went into the kitchen to make some tea. Standing next to Iroh, Zuko "
+              "pondered his destiny. Zuko left the ___.", "kitchen", ROOMS),
+        _item("number_patterns", "I was thinking about the sequence that goes 1, 1, 2, 3, 5, 8, 13, 21, ___",
+              "34", ("22", "29", "34", "35", "42")),
+    ]
 
 
 def _item(category, text, answer, candidates, acceptable=None) -> ClozeItem:
