@@ -116,6 +116,8 @@ def test_answers_are_balanced_within_each_candidate_set(items):
         if category == "number_patterns":
             answers = Counter(item.answer for item in chosen)
             assert max(answers.values()) <= 0.05 * len(chosen)
+            # One shared candidate list: exactly the numbers that answer some item.
+            assert {item.candidates for item in chosen} == {tuple(sorted(answers, key=int))}
             continue
         groups: dict[tuple, Counter] = {}
         for item in chosen:

@@ -10,6 +10,8 @@ one). Number patterns, whose answers are numbers, are instead balanced over the
 four rule families, and no number is the answer to more than 5% of the items.
 So a model cannot score well by always saying the same word; the majority
 baseline that `score_probes` reports is close to one over the number of answers.
+Number items share one candidate list (every number that answers some item), so
+the list itself gives nothing away.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from .writers import CATEGORIES, capitalize
 from .writers.number_patterns import RULES, sequence
 
 BLANK = "___"
+MAX_NUMBER = 150  # largest answer of a number-pattern item
 ITEMS_PER_CATEGORY = 240
 
 
@@ -303,20 +306,24 @@ NUMBER_PROMPTS = (
 
 
 def _number_patterns(world: World, rng: random.Random, n: int) -> list[ClozeItem]:
-    cap = max(1, n // 20)  # no number may be the answer to more than 5% of the items
+    # Every item is ranked over the same candidates, all numbers that answer some
+    # item, so the candidates give no hint; answers stay at most 150 so the list is
+    # short, and no number may answer more than 5% of the items.
+    cap = max(1, n // 20)
     used: dict[int, int] = {}
-    items = []
+    drawn = []
     for index in range(n):
         rule = RULES[index % len(RULES)]
         while True:
-            terms, following = sequence(rule, rng, rng.randint(5, 8))
-            if used.get(following, 0) < cap:
+            length = rng.randint(4, 5) if rule == "doubling" else rng.randint(5, 8)
+            terms, following = sequence(rule, rng, length)
+            if following <= MAX_NUMBER and used.get(following, 0) < cap:
                 break
         used[following] = used.get(following, 0) + 1
-        last, before = terms[-1], terms[-2]
-        # Distractors: what the other rules (and near misses) would say comes next.
-        options = {following, last + 1, last + (last - before), 2 * last, last + before, following + 1}
-        candidates = tuple(str(value) for value in sorted(v for v in options if v >= 0))
+        drawn.append((terms, following))
+    candidates = tuple(str(value) for value in sorted(used))
+    items = []
+    for terms, following in drawn:
         text = rng.choice(NUMBER_PROMPTS).format(seq=", ".join(map(str, terms)))
         items.append(_item("number_patterns", text, str(following), candidates))
     return items
