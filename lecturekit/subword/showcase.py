@@ -47,15 +47,13 @@ def english_word_level(size: int = 10_000) -> WordLevelVocabulary:
 
 
 def byte_piece_text(tokenizer: ByteLevelBPETokenizer, token: str) -> str:
-    """Readable text of a byte-level piece; a piece that is only part of a character
-    (emoji and CJK are often cut between bytes) is shown as its bytes, e.g. ``<f0 9f>``."""
+    """Readable text of a byte-level piece. Where a piece holds only part of a
+    character (emoji and CJK are often cut between bytes), those bytes are shown
+    as escapes: ``" \\xf0\\x9f"``."""
     if token in tokenizer.special_tokens:
         return token
     data = bytes(tokenizer.char_to_byte.get(c, 63) for c in token)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return "<" + " ".join(f"{b:02x}" for b in data) + ">"
+    return data.decode("utf-8", errors="backslashreplace")
 
 
 def showcase_tokenizers() -> dict:

@@ -1,0 +1,53 @@
+"""Checks for the exercises of notebook 01. Each answer is compared with what the
+library computes, so the check is right even if the notebook's numbers change."""
+
+from __future__ import annotations
+
+from .bpe_tokenizer import BPETokenizer
+from .corpora import TINY_CORPUS
+
+
+def _bpe_lowest(answer):
+    expected = BPETokenizer.train(TINY_CORPUS, 4).tokenize_word("lowest")
+    return list(answer) == expected, "train BPETokenizer on TINY_CORPUS with 4 merges and cut 'lowest'"
+
+
+def _bert_pieces(answer):
+    from .showcase import bert_wordpiece
+
+    expected = len(bert_wordpiece().tokenize("taaaaasty"))
+    return answer == expected, "count the pieces WordPiece gives for 'taaaaasty'"
+
+
+def _one_token_in_smollm2_but_split_by_ours(answer):
+    from .showcase import english_bpe, smollm2_byte_level
+
+    word = str(answer).strip().lower()
+    whole = len(smollm2_byte_level().encode(" " + word)) == 1
+    split = len(english_bpe().tokenize_word(word)) > 1
+    return (len(word) >= 6 and word.isalpha() and whole and split,
+            "a word of 6+ letters that SmolLM2 encodes (after a space) as one token and our BPE splits")
+
+
+def _highest_fertility(answer, table=None):
+    rows = table or []
+    worst = max(rows, key=lambda row: row["WordPiece (BERT, 30k)"])["language"] if rows else None
+    return answer == worst, "read the WordPiece column of the fertility table"
+
+
+CHECKS = {
+    "bpe_lowest": _bpe_lowest,
+    "bert_pieces": _bert_pieces,
+    "one_token": _one_token_in_smollm2_but_split_by_ours,
+    "highest_fertility": _highest_fertility,
+}
+
+
+def check(exercise: str, answer, **context) -> str:
+    """Check one exercise's answer; raises AssertionError with a hint if it is wrong."""
+    if exercise not in CHECKS:
+        raise ValueError(f"no exercise {exercise!r}; the exercises are {sorted(CHECKS)}")
+    correct, hint = CHECKS[exercise](answer, **context)
+    if not correct:
+        raise AssertionError(f"Not yet: {answer!r} is not right. Hint: {hint}.")
+    return f"✓ {exercise}: correct"
