@@ -284,3 +284,12 @@ def test_the_lectures_own_examples_are_well_formed_cloze_items():
     ocean = examples[3]
     assert ocean.acceptable == set(HABITATS["ocean"]) - {"fish", "turtles", "seals"}
     assert examples[6].answer == str(13 + 21)  # Fibonacci
+
+
+def test_rank_items_shows_each_prediction(items):
+    from lecturekit.world import rank_items
+
+    ranks = rank_items(Constant(), items[:5], progress=True)
+    assert list(ranks.columns) == ["category", "text", "answer", "prediction", "rank", "baseline_correct"]
+    assert len(ranks) == 5 and (ranks["rank"] >= 1).all()
+    assert all(p in item.candidates for p, item in zip(ranks["prediction"], items[:5], strict=True))

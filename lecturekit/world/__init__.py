@@ -10,16 +10,16 @@ model learns in pretraining can be checked against known facts.
     score_probes(model, items)                   # top-1 / top-5 / MRR per category
 """
 
-from . import splits  # noqa: E402  (sentiment transfer, birthplace QA, second domain)
+from . import splits  # sentiment transfer, birthplace QA, second domain
 from .corpus import Corpus, DataCard, Document, build_corpus, iter_documents, write_corpus
 from .facts import Film, Person, Place, World, make_world
 from .loaders import load_hf_dataset, load_text_corpus
 from .probes import ClozeItem, lecture_examples, probes
-from .scoring import score_probes
+from .scoring import rank_items, score_probes
 from .writers import CATEGORIES
 
 __all__ = [
     "CATEGORIES", "ClozeItem", "Corpus", "DataCard", "Document", "Film", "Person", "Place",
     "World", "build_corpus", "iter_documents", "lecture_examples", "load_hf_dataset", "load_text_corpus",
-    "make_world", "probes", "score_probes", "splits", "write_corpus",
+    "make_world", "probes", "rank_items", "score_probes", "splits", "write_corpus",
 ]

@@ -23,13 +23,20 @@ from .writers import CATEGORIES
 COLUMNS = ["n", "top1", "top5", "mrr", "baseline_top1"]
 
 
-def rank_items(scorer, items: Sequence[ClozeItem]):
-    """One row per item: the top prediction, the rank of the first acceptable answer."""
+def rank_items(scorer, items: Sequence[ClozeItem], progress: bool = False):
+    """One row per item: the top prediction, the rank of the first acceptable answer.
+
+    progress=True shows a progress bar (useful for a big model on a CPU).
+    """
     import pandas as pd
 
     _check_scorer(scorer)
     frequency = _acceptable_frequency(items)
     rows = []
+    if progress:
+        from tqdm.auto import tqdm
+
+        items = tqdm(items, desc="probes", unit="item")
     for item in items:
         _check_item(item)
         scores = _scores(scorer, item)
@@ -52,7 +59,7 @@ def rank_items(scorer, items: Sequence[ClozeItem]):
     return pd.DataFrame(rows, columns=["category", "text", "answer", "prediction", "rank", "baseline_correct"])
 
 
-def score_probes(scorer, items: Sequence[ClozeItem]):
+def score_probes(scorer, items: Sequence[ClozeItem], progress: bool = False):
     """A table with one row per category: n, top1, top5, mrr and the majority baseline.
 
     baseline_top1 is the accuracy of always answering, among an item's candidates,
@@ -61,7 +68,7 @@ def score_probes(scorer, items: Sequence[ClozeItem]):
     """
     import pandas as pd
 
-    ranks = rank_items(scorer, items)
+    ranks = rank_items(scorer, items, progress=progress)
     rows = []
     present = list(dict.fromkeys(ranks["category"]))
     ordered = [c for c in CATEGORIES if c in present] + [c for c in present if c not in CATEGORIES]
