@@ -78,7 +78,7 @@ def expected_acceptable(world, item) -> set[str]:
     if item.category == "sentiment":
         (film,) = [f for f in world.films if f.title in text]
         words = set(re.findall(r"[a-z]+", text.lower()))
-        negated = "not for a second" in text.lower()
+        negated = " not " in text.lower()
         positive_cue = bool(words & set(POSITIVE_WORDS)) != negated
         assert positive_cue == (film.quality == "good"), text  # the cue agrees with the fact
         return {film.quality}

@@ -1,8 +1,10 @@
 """Cloze probes: one set of fill-in-the-blank items per lecture category.
 
-Every item is written from the world's facts with phrasings the corpus writers
-never use, so no probe sentence appears verbatim in the training text: a model
-that fills the blank has learned the fact (or the rule), not the sentence.
+Every item is written from the world's facts as a sentence the corpus never
+contains (tested): a model that fills the blank has learned the fact or the rule,
+not the sentence. The words just before the blank are kept familiar ("X was born
+in ___"), because that is where a small model's knowledge is cued; the sentence
+is made new around them (a different ending, an added clause, another opener).
 
 Balance criterion (tested): within a category, items that are ranked over the
 same candidates have each gold answer equally often (counts differ by at most
@@ -96,20 +98,20 @@ def _item(category, text, answer, candidates, acceptable=None) -> ClozeItem:
 # --- trivia: which city? -----------------------------------------------------
 
 TRIVIA_UNIVERSITY = (
-    "{uni} can be found in ___, {country}.",
-    "To study at {uni}, you have to move to ___.",
-    "The lecture halls of {uni} are in ___, {country}.",
+    "{uni} is located in ___.",
+    "The campus of {uni} lies in ___.",
+    "{uni} is a university in ___, {country}.",
 )
 TRIVIA_LANDMARK = (
-    "Tourists who want to see {landmark} travel to ___.",
-    "{Landmark} is a famous sight in ___, {country}.",
+    "{Landmark} stands in ___, {country}.",
+    "{Landmark} is one of the sights of ___, {country}.",
 )
 TRIVIA_BIRTH = (
-    "{name} was born in the city of ___.",
-    "The birthplace of {name} is ___.",
-    "Asked where {he} was born, {name} answered: ___.",
+    "{name} was born in ___.",
+    "{name}'s birthplace is ___.",
+    "{name} was born in ___ and grew up there.",
 )
-TRIVIA_RESTAURANT = ("{restaurant} is a restaurant in ___.",)
+TRIVIA_RESTAURANT = ("{restaurant} serves dinner in ___, {country}.",)
 
 
 def _trivia(world: World, rng: random.Random, n: int) -> list[ClozeItem]:
@@ -136,20 +138,20 @@ def _trivia(world: World, rng: random.Random, n: int) -> list[ClozeItem]:
 
 ARTICLE = (
     "I put ___ {noun} down on the table.",
-    "Could you pass me ___ {noun}, please?",
-    "She reached for ___ {noun} on the top shelf.",
-    "There should be ___ {noun} in this drawer.",
-    "He drew ___ {noun} on the back of the card.",
+    "There is ___ {noun} in the {room} again.",
+    "She bought ___ {noun} at the market yesterday.",
+    "Please bring ___ {noun} to the {room} now.",
+    "We found ___ {noun} under the {other} this morning.",
 )
 PRESENT = (
-    "The {subject} behind the {attractor} ___ very heavy.",
+    "The {subject} near the {attractor} ___ old.",
+    "The {subject} on the {place} ___ clean now.",
     "I think the {subject} in the {room} ___ too old to keep.",
-    "The {subject} beside the {attractor} ___ for the guests.",
 )
 PAST = (
+    "The {subject} next to the {attractor} ___ dusty this morning.",
+    "The {subject} by the window ___ wet again.",
     "Yesterday the {subject} near the {attractor} ___ covered in dust.",
-    "The {subject} from the {room} ___ cheaper than I expected.",
-    "Last winter the {subject} by the {attractor} ___ always cold.",
 )
 AGREEMENT = {("a", "an"): ARTICLE, ("is", "are"): PRESENT, ("was", "were"): PAST}
 
@@ -164,14 +166,18 @@ def _syntax(world: World, rng: random.Random, n: int) -> list[ClozeItem]:
         templates = AGREEMENT[candidates]
         if candidates == ("a", "an"):
             noun = rng.choice(NOUNS_A if answer == "a" else NOUNS_AN)[0]
-            text = rng.choice(templates).format(noun=noun)
+            other = rng.choice(NOUNS_A)[0]
+            text = rng.choice(templates).format(noun=noun, other=other, room=rng.choice(world.rooms))
         else:
             plural = answer in ("are", "were")
             (singular, plural_form), (_, attractor_plural) = rng.sample(nouns, 2)
             # The noun in between has the other number: an "attractor" a careless model copies.
             attractor = attractor_plural if not plural else rng.choice(nouns)[0]
             text = rng.choice(templates).format(
-                subject=plural_form if plural else singular, attractor=attractor, room=rng.choice(world.rooms)
+                subject=plural_form if plural else singular,
+                attractor=attractor,
+                room=rng.choice(world.rooms),
+                place=rng.choice(("shelf", "counter", "desk", "bench")),
             )
         items.append(_item("syntax", text, answer, candidates))
     return items
@@ -180,16 +186,16 @@ def _syntax(world: World, rng: random.Random, n: int) -> list[ClozeItem]:
 # --- coreference: his/her and he/she ---------------------------------------------
 
 POSSESSIVE = (
-    "{name} crossed the busy road, glancing for cars over ___ shoulder.",
-    "{name} could not find ___ umbrella anywhere.",
-    "{name} thanked the driver and grabbed ___ suitcase.",
-    "Before the meeting, {name} read through ___ notes once more.",
+    "{name} crossed the street, checking for traffic over ___ shoulder.",
+    "{name} put on ___ coat and went outside.",
+    "{name} picked up ___ bag and hurried home.",
+    "{name} sat by the window with ___ tea.",
 )
 SUBJECT = (
-    "{name} missed the bus, so ___ walked to work.",
-    "{name} laughed because ___ had heard the joke before.",
+    "{name} was late, so ___ took a taxi.",
+    "{name} opened the window because ___ felt warm.",
     "When {name} got home, ___ made dinner for everyone.",
-    "{name} was tired after the trip, but ___ still answered every email.",
+    "{name} was tired, but ___ still answered every letter.",
 )
 
 
@@ -210,10 +216,10 @@ def _coreference(world: World, rng: random.Random, n: int) -> list[ClozeItem]:
 # --- lexical semantics: which animal belongs to the list? --------------------------
 
 HABITAT_LISTS = (
-    "During my holiday at the {place} I photographed {listed}, and ___.",
-    "Our class trip to the {place} was full of animals: {listed}, and ___.",
-    "The {place} exhibit at the museum showed {listed}, and ___.",
-    "Living in the {place} are {listed}, and ___.",
+    "Last summer, at the {place} we saw {listed}, and ___.",
+    "On our trip to the {place} we spotted {listed}, and ___ as well.",
+    "Once more, the guide at the {place} pointed out {listed}, and ___.",
+    "I went to the {place} hoping to see {listed}, and ___.",
 )
 
 
@@ -234,15 +240,15 @@ def _lexical_semantics(world: World, rng: random.Random, n: int) -> list[ClozeIt
 # --- sentiment: was the film good or bad? ----------------------------------------
 
 SENTIMENT_CUES = (
-    "I left the cinema thinking the plot was {word}.",
-    "Not for a second did {title} feel {opposite}.",
+    "The acting in {title} was {word}.",
+    "{title} was not {opposite} at all.",
     "Two hours of {title}, and every minute of it was {word}.",
     "Even my grandmother found {title} {word}.",
 )
 SENTIMENT_VERDICTS = (
-    "In the end, my opinion of {title} is simple: it was ___.",
-    "If you ask me, {title} is a ___ film.",
-    "Summing up, I would call {title} ___.",
+    "Overall, the movie was ___, in my opinion.",
+    "In short, {title} was ___.",
+    "All things considered, {title} was ___.",
 )
 
 
@@ -266,16 +272,16 @@ def _sentiment(world: World, rng: random.Random, n: int) -> list[ClozeItem]:
 # --- world state: which room? ----------------------------------------------------
 
 STATE_LEAVE = (
-    "{a} stepped into the {room} {activity}. Right beside {a}, {b} was lost in thought. "
-    "A little later, {b} got up and walked out of the ___.",
-    "{a} hurried into the {room} {activity}. {b} came along and waited next to {a}. "
-    "When the clock struck five, {b} quietly left the ___.",
+    "{a} went into the {room} {activity}, as usual. {b} came in and stood next to {a} for a while. "
+    "A little later, {b} walked out of the ___.",
+    "{a} walked into the {room} {activity} after lunch. Standing next to {a}, {b} pondered the weather. "
+    "Then {b} quietly left the ___.",
 )
 STATE_MOVE = (
-    "{a} spent the morning in the {other}. Around noon, {a} carried a lamp into the {room}. "
-    "Right now, {a} is standing in the ___.",
-    "{a} began the day in the {other}, then wandered into the {room}. "
-    "If you are looking for {a}, try the ___.",
+    "{a} was in the {other} all morning. Around noon, {a} went from the {other} to the {room}. "
+    "So right now, {a} is in the ___.",
+    "{a} began the day in the {other}. Later, {a} moved on to the {room}. "
+    "By evening, {a} was still sitting in the ___.",
 )
 
 
@@ -299,9 +305,9 @@ def _world_state(world: World, rng: random.Random, n: int) -> list[ClozeItem]:
 
 NUMBER_PROMPTS = (
     "I was thinking about the sequence that goes {seq}, ___",
-    "What comes after {seq}? It is ___.",
-    "Fill in the gap: {seq}, ___.",
-    "The list {seq} continues with ___.",
+    "Look at the pattern {seq}, ___ and so on.",
+    "Here is a list of numbers: {seq}, ___, and more.",
+    "The class wrote down {seq}, ___ without a mistake.",
 )
 
 
