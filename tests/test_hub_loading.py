@@ -14,6 +14,7 @@ import transformers
 import lecturekit
 from lecturekit.hub import (
     HubError,
+    InputError,
     ModelNotShippedError,
     OfflineError,
     UnknownModelError,
@@ -190,3 +191,66 @@ def test_damaged_or_incomplete_checkpoints_are_reported(lecture_folders, tmp_pat
     (broken / "tokenizer.json").write_text("{not json")
     with pytest.raises(HubError, match="damaged"):
         load_lecture_checkpoint(broken, CPU, torch.float32, loader=_hf_loader)
+
+
+# ---- the real lecture modules (lecturekit.models), tiny and random, through lecture:<folder>
+
+
+@pytest.fixture(scope="module")
+def real_lecture_folders(tmp_path_factory):
+    models = pytest.importorskip("lecturekit.models")
+    from tokenizers import Tokenizer
+
+    from lecturekit import bundled
+    from lecturekit.hub.tiny import _byte_level_bpe, _t5_unigram
+
+    tokenizers = {
+        "LectureBERT": Tokenizer.from_file(str(bundled.minilm_dir() / "tokenizer.json")),
+        "LectureGPT": _byte_level_bpe(["[PAD]", "[BOS]", "[EOS]"]),
+        "LectureT5": _t5_unigram()[0],
+    }
+    root = tmp_path_factory.mktemp("real-lecture")
+    folders = {}
+    for name, tokenizer in tokenizers.items():
+        torch.manual_seed(0)
+        config = models.TransformerConfig(vocab_size=tokenizer.get_vocab_size(), d_model=32, n_heads=2,
+                                          n_layers=2, d_ff=64, max_positions=48)
+        module = getattr(models, name)(config)
+        module.init_weights()
+        module.save_pretrained(root / name)
+        tokenizer.save(str(root / name / "tokenizer.json"))
+        folders[name] = root / name
+    return folders
+
+
+def test_real_lecture_modules_work_through_the_interface(real_lecture_folders):
+    from lecturekit.models import load_pretrained
+
+    bert = load_model(f"lecture:{real_lecture_folders['LectureBERT']}")
+    assert (bert.kind, bert.max_length) == ("masked-lm", 48)
+    table = bert.fill_mask("the [MASK] shop", top_k=3)
+    module = load_pretrained(real_lecture_folders["LectureBERT"]).eval()
+    ids = bert.tokenize("the [MASK] shop").id.tolist()
+    with torch.no_grad():
+        expected = torch.softmax(module(input_ids=torch.tensor([ids])).logits[0, 2], -1).topk(3)
+    assert table.id.tolist() == expected.indices.tolist()
+    assert table.probability.tolist() == pytest.approx(expected.values.tolist(), abs=1e-6)
+    assert bert.hidden_states("the record").layers.shape == (3, 4, 32)
+    assert bert.input_embeddings.shape == (30522, 32)
+
+    gpt = load_model(f"lecture:{real_lecture_folders['LectureGPT']}")
+    assert gpt.kind == "causal-lm" and gpt.specials.start_of_text() == gpt.tokenizer.token_to_id("[BOS]")
+    module = load_pretrained(real_lecture_folders["LectureGPT"]).eval()
+    ids = gpt.tokenize("the record").id.tolist()
+    for _ in range(4):  # greedy decoding by hand
+        with torch.no_grad():
+            ids.append(int(module(input_ids=torch.tensor([ids])).logits[0, -1].argmax()))
+    assert gpt.generate("the record", max_new_tokens=4, temperature=0) == gpt.tokenizer.decode(
+        ids[-4:], skip_special_tokens=False)
+
+    t5 = load_model(f"lecture:{real_lecture_folders['LectureT5']}")
+    assert t5.kind == "encoder-decoder" and len(t5.specials.sentinels) == 10
+    scores = t5.score_candidates("Thank you ___ me.", ["for inviting", "a"])
+    assert len(scores) == 2 and all(s < 0 for s in scores)
+    with pytest.raises(InputError, match="at most 48"):
+        t5.score("word " * 100)

@@ -16,6 +16,7 @@ import torch
 from tokenizers import Tokenizer
 
 from .errors import HubError, ModelNotShippedError
+from .kinds import KINDS
 from .model import LanguageModel
 
 LECTURE_MODELS = {
@@ -82,11 +83,13 @@ def load_lecture_checkpoint(
     except Exception as error:  # OSError, bad JSON, or a tokenizers parse error
         raise HubError(f"The checkpoint in {folder} is damaged: {error}") from error
     module = (loader or _default_loader())(folder)
+    # The lecture modules state their kind (LectureBERT.kind == "masked-lm").
+    stated = getattr(module, "kind", None)
     return LanguageModel(
         module,
         tokenizer,
         name=name or folder.name,
-        kind=_kind_from_config(config, kind),
+        kind=stated if stated in KINDS else _kind_from_config(config, kind),
         max_length=_max_length(config),
         device=device,
         dtype=dtype,

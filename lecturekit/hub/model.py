@@ -425,6 +425,12 @@ class LanguageModel:
         """
         getter = getattr(self.module, "get_input_embeddings", None)
         embedding = getter() if getter is not None else None
+        if embedding is None:  # a from-scratch module: its token table has one row per vocabulary entry
+            rows = self._tokenizer.get_vocab_size(with_added_tokens=True)
+            embedding = next(
+                (m for m in self.module.modules() if isinstance(m, torch.nn.Embedding) and m.num_embeddings == rows),
+                None,
+            )
         if embedding is None:
             raise NotSupportedError(f"{self.name} does not expose its input embedding matrix.")
         return embedding.weight.detach()
