@@ -12,6 +12,7 @@ import itertools
 import json
 import random
 from collections import Counter
+from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
@@ -31,7 +32,10 @@ from lecturekit.subword import (
 from lecturekit.subword.bpe_common import merge_pair, word_to_symbols
 
 corpora = st.dictionaries(
-    st.text(alphabet="abcde", min_size=1, max_size=8), st.integers(min_value=1, max_value=50), min_size=1, max_size=25
+    st.text(alphabet="abcde", min_size=1, max_size=8),
+    st.integers(min_value=1, max_value=50),
+    min_size=1,
+    max_size=25,
 )
 
 
@@ -42,7 +46,7 @@ def first_tie(word_counts: dict[str, int], num_merges: int) -> int:
     for step in range(num_merges):
         pairs = Counter()
         for symbols, count in words.items():
-            for pair in zip(symbols, symbols[1:]):
+            for pair in pairwise(symbols):
                 pairs[pair] += count
         if not pairs:
             return num_merges
@@ -91,7 +95,7 @@ def is_greedy_bpe_run(word_counts: dict[str, int], merges) -> bool:
     for merge in merges:
         pairs = Counter()
         for symbols, count in words.items():
-            for pair in zip(symbols, symbols[1:]):
+            for pair in pairwise(symbols):
                 pairs[pair] += count
         if pairs[merge] != max(pairs.values()):
             return False
@@ -118,9 +122,9 @@ def test_trace_counts_are_real_pair_counts():
     words = {word_to_symbols(w): c for w, c in counts.items()}
     for step in steps:
         occurrences = sum(
-            c * sum(1 for pair in zip(s, s[1:]) if pair == step.pair) for s, c in words.items()
+            c * sum(1 for pair in pairwise(s) if pair == step.pair) for s, c in words.items()
         )
-        containing = sum(step.pair in zip(s, s[1:]) for s in words)
+        containing = sum(step.pair in pairwise(s) for s in words)
         # Overlapping pairs ("a a a") count twice above but merge once; English has few.
         assert step.count <= occurrences and step.words_changed == containing
         words = {merge_pair(s, step.pair): c for s, c in words.items()}
@@ -183,7 +187,9 @@ def test_tokenizer_matches_hugging_face_bpe_model(english_bpe):
     from tokenizers import Tokenizer, models, pre_tokenizers
 
     vocab = {t: i for t, i in english_bpe.vocab.items()}
-    model = models.BPE(vocab=vocab, merges=english_bpe.merges, end_of_word_suffix=END_OF_WORD, unk_token="<unk>")
+    model = models.BPE(
+        vocab=vocab, merges=english_bpe.merges, end_of_word_suffix=END_OF_WORD, unk_token="<unk>"
+    )
     hf = Tokenizer(model)
     hf.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
     held_out = list(word_counts("en", 20_000))[10_000:] + ["transformerify", "taaaaasty", "lern"]
@@ -212,8 +218,10 @@ def _brute_force_fewest(units: list[str], vocab: set[str]) -> int:
     best = n  # one piece per unit always works (<unk> for unknown units)
     for cuts in itertools.product([0, 1], repeat=n - 1):
         bounds = [0] + [i + 1 for i, c in enumerate(cuts) if c] + [n]
-        pieces = ["".join(units[a:b]) for a, b in zip(bounds, bounds[1:])]
-        if all(p in vocab or b - a == 1 for p, a, b in zip(pieces, bounds, bounds[1:])):
+        pieces = ["".join(units[a:b]) for a, b in pairwise(bounds)]
+        if all(
+            p in vocab or b - a == 1 for p, a, b in zip(pieces, bounds, bounds[1:], strict=False)
+        ):
             best = min(best, len(pieces))
     return best
 
@@ -224,7 +232,9 @@ def _brute_force_fewest(units: list[str], vocab: set[str]) -> int:
     st.sets(st.text(alphabet="abc", min_size=2, max_size=4), max_size=12),
 )
 def test_fewest_pieces_is_minimal_and_never_worse_than_greedy(word, pieces):
-    vocab = set("abc") | {c + END_OF_WORD for c in "abc"} | pieces | {p + END_OF_WORD for p in pieces}
+    vocab = (
+        set("abc") | {c + END_OF_WORD for c in "abc"} | pieces | {p + END_OF_WORD for p in pieces}
+    )
     fewest = fewest_pieces(word, vocab)
     greedy = greedy_longest_match(word, vocab)
     assert "".join(fewest) == "".join(greedy) == word + END_OF_WORD
@@ -248,7 +258,9 @@ def test_segmenters_on_bad_input():
 def test_random_corpus_round_trip_through_json():
     # Merges are plain strings: a trained tokenizer can be saved as JSON and rebuilt.
     rng = random.Random(0)
-    counts = {"".join(rng.choices("abcdef", k=rng.randint(1, 7))): rng.randint(1, 9) for _ in range(50)}
+    counts = {
+        "".join(rng.choices("abcdef", k=rng.randint(1, 7))): rng.randint(1, 9) for _ in range(50)
+    }
     tokenizer = BPETokenizer.train(counts, 30)
     rebuilt = BPETokenizer(json.loads(json.dumps(tokenizer.merges)), set("abcdef"))
     assert all(rebuilt.tokenize_word(w) == tokenizer.tokenize_word(w) for w in counts)

@@ -17,13 +17,56 @@ from lecturekit.subword import ByteLevelBPETokenizer, VocabularyError, WordPiece
 
 NUM_STRINGS = 1200
 
-PUNCTUATION = list(".,!?;:-—–…\"'()[]{}<>/@#$%^&*_+=~`|\\«»„“”‘’¿¡") + ["...", "---", "!!!", "?!", "''", "--"]
+PUNCTUATION = list(".,!?;:-—–…\"'()[]{}<>/@#$%^&*_+=~`|\\«»„“”‘’¿¡") + [
+    "...",
+    "---",
+    "!!!",
+    "?!",
+    "''",
+    "--",
+]
 EMOJI = ["😀", "🎉", "👍🏽", "👨‍👩‍👧", "🇫🇷", "❤️", "🤖", "🙈🙉🙊", "✨"]
 CJK = ["日本語", "中文", "漢字", "東京", "한국어", "ひらがな", "カタカナ", "你好世界"]
-ACCENTED = ["café", "naïve", "résumé", "Ångström", "façade", "São Paulo", "Zürich", "Dvořák", "İstanbul", "ŒUVRE"]
+ACCENTED = [
+    "café",
+    "naïve",
+    "résumé",
+    "Ångström",
+    "façade",
+    "São Paulo",
+    "Zürich",
+    "Dvořák",
+    "İstanbul",
+    "ŒUVRE",
+]
 GREEK_CAPITALS = ["ΣΊΣΥΦΟΣ", "ΟΔΥΣΣΕΥΣ", "Σ", "ΆΣΜΑ"]
-SPACES = [" ", "  ", "   ", "\n", "\n\n", "\t", " \t ", "\r\n", "\u00a0", "\u3000", "\u2009", " \n  \n"]
-CONTROL = ["\x00", "\x07", "\x1b", "\x0b", "\x0c", "\x7f", "\u200b", "\ufeff", "\u200d", "\u0085", "\ufffd"]
+SPACES = [
+    " ",
+    "  ",
+    "   ",
+    "\n",
+    "\n\n",
+    "\t",
+    " \t ",
+    "\r\n",
+    "\u00a0",
+    "\u3000",
+    "\u2009",
+    " \n  \n",
+]
+CONTROL = [
+    "\x00",
+    "\x07",
+    "\x1b",
+    "\x0b",
+    "\x0c",
+    "\x7f",
+    "\u200b",
+    "\ufeff",
+    "\u200d",
+    "\u0085",
+    "\ufffd",
+]
 LECTURE = ["transformerify", "taaaaasty", "lern", "learning", "Hat", "unbelievable", "Pretraining"]
 
 
@@ -38,17 +81,48 @@ def varied_strings(count: int = NUM_STRINGS, seed: int = 5) -> list[str]:
     """Deterministic test strings: real words in many languages mixed with the hard cases."""
     rng = random.Random(seed)
     word_pool = []
-    for language in ["en", "fr", "de", "fi", "tr", "hu", "ru", "el", "ar", "zh", "ja", "ko", "hi", "vi"]:
+    for language in [
+        "en",
+        "fr",
+        "de",
+        "fi",
+        "tr",
+        "hu",
+        "ru",
+        "el",
+        "ar",
+        "zh",
+        "ja",
+        "ko",
+        "hi",
+        "vi",
+    ]:
         word_pool += _words_from(language, rng, 150)
 
     def number() -> str:
-        return rng.choice([str(rng.randint(0, 10**rng.randint(1, 12))), f"{rng.uniform(0, 1000):.{rng.randint(1, 4)}f}",
-                           "1,000,000", "3.14159", "2024-06-01", "+44 20 7946 0958", "0x1F"])
+        return rng.choice(
+            [
+                str(rng.randint(0, 10 ** rng.randint(1, 12))),
+                f"{rng.uniform(0, 1000):.{rng.randint(1, 4)}f}",
+                "1,000,000",
+                "3.14159",
+                "2024-06-01",
+                "+44 20 7946 0958",
+                "0x1F",
+            ]
+        )
 
     def long_word() -> str:
         letters = "abcdefghijklmnopqrstuvwxyzäöü"
-        return rng.choice(["a" * rng.randint(90, 130), "".join(rng.choices(letters, k=rng.randint(60, 150))),
-                           "Donaudampfschifffahrtsgesellschaftskapitän", "x" * 101, "ab" * 50])
+        return rng.choice(
+            [
+                "a" * rng.randint(90, 130),
+                "".join(rng.choices(letters, k=rng.randint(60, 150))),
+                "Donaudampfschifffahrtsgesellschaftskapitän",
+                "x" * 101,
+                "ab" * 50,
+            ]
+        )
 
     makers = [
         lambda: rng.choice(word_pool),
@@ -84,7 +158,9 @@ def strings():
 def wordpiece_pair():
     from transformers import AutoTokenizer
 
-    return WordPieceTokenizer.from_vocab(bundled.minilm_vocab()), AutoTokenizer.from_pretrained(str(bundled.minilm_dir()))
+    return WordPieceTokenizer.from_vocab(bundled.minilm_vocab()), AutoTokenizer.from_pretrained(
+        str(bundled.minilm_dir())
+    )
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +168,9 @@ def byte_level_pair():
     from transformers import AutoTokenizer
 
     folder = bundled.smollm2_dir()
-    return ByteLevelBPETokenizer.from_tokenizer_json(folder), AutoTokenizer.from_pretrained(str(folder))
+    return ByteLevelBPETokenizer.from_tokenizer_json(folder), AutoTokenizer.from_pretrained(
+        str(folder)
+    )
 
 
 def test_the_strings_cover_the_hard_cases(strings):
@@ -105,7 +183,9 @@ def test_the_strings_cover_the_hard_cases(strings):
 
 def test_wordpiece_ids_match_hugging_face_bert(strings, wordpiece_pair):
     ours, theirs = wordpiece_pair
-    mismatches = [s for s in strings if ours.encode(s) != theirs.encode(s, add_special_tokens=False)]
+    mismatches = [
+        s for s in strings if ours.encode(s) != theirs.encode(s, add_special_tokens=False)
+    ]
     assert not mismatches, f"{len(mismatches)} differ, e.g. {mismatches[:3]!r}"
     # With [CLS] ... [SEP] as BERT sees a sentence.
     for s in strings[:50]:
@@ -120,12 +200,16 @@ def test_wordpiece_vocabulary_is_bert_base_uncased(wordpiece_pair):
     for word in LECTURE:
         assert ours.tokenize(word) == theirs.tokenize(word)
     assert ours.tokenize("learn") == ["learn"]  # a common word is one token
-    assert len(ours.tokenize("transformerify")) > 1 and ours.tokenize("transformerify")[1].startswith("##")
+    assert len(ours.tokenize("transformerify")) > 1 and ours.tokenize("transformerify")[
+        1
+    ].startswith("##")
 
 
 def test_byte_level_ids_match_hugging_face_smollm2(strings, byte_level_pair):
     ours, theirs = byte_level_pair
-    mismatches = [s for s in strings if ours.encode(s) != theirs.encode(s, add_special_tokens=False)]
+    mismatches = [
+        s for s in strings if ours.encode(s) != theirs.encode(s, add_special_tokens=False)
+    ]
     assert not mismatches, f"{len(mismatches)} differ, e.g. {mismatches[:3]!r}"
 
 

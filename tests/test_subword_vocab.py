@@ -48,7 +48,19 @@ def test_word_level_bad_input():
 
 
 def test_split_words_keeps_punctuation_as_tokens():
-    assert split_words("Wait... what?! --- ok") == ["Wait", ".", ".", ".", "what", "?", "!", "-", "-", "-", "ok"]
+    assert split_words("Wait... what?! --- ok") == [
+        "Wait",
+        ".",
+        ".",
+        ".",
+        "what",
+        "?",
+        "!",
+        "-",
+        "-",
+        "-",
+        "ok",
+    ]
     assert split_words("") == [] and split_words("\n\t ") == []
 
 
@@ -58,7 +70,9 @@ def test_word_counts_follow_wordfreq():
     counts = word_counts("en", 100)
     assert len(counts) <= 100 and all(w.isalpha() for w in counts)
     assert counts["the"] == round(wordfreq.get_frequency_dict("en")["the"] * 1_000_000)
-    assert counts["the"] == pytest.approx(wordfreq.word_frequency("the", "en") * 1_000_000, rel=1e-2)
+    assert counts["the"] == pytest.approx(
+        wordfreq.word_frequency("the", "en") * 1_000_000, rel=1e-2
+    )
     assert max(counts, key=counts.get) == "the"
 
 
@@ -80,8 +94,13 @@ def test_fertility_is_pieces_per_word():
 def test_morphologically_rich_languages_need_more_pieces():
     # Same recipe for each language: BPE with 1,000 merges on its 5,000 most frequent
     # words, measured on words of rank 5,000-30,000 drawn by frequency.
-    samples = {LANGUAGES[lang]: sample_running_words(lang, 1000, seed=0, skip_top=5000, top_n=30_000) for lang in ["en", "fi", "tr"]}
-    tokenizers = {lang: BPETokenizer.train(word_counts(code, 5000), 1000).tokenize_word for code, lang in
-                  [("en", "English"), ("fi", "Finnish"), ("tr", "Turkish")]}
+    samples = {
+        LANGUAGES[lang]: sample_running_words(lang, 1000, seed=0, skip_top=5000, top_n=30_000)
+        for lang in ["en", "fi", "tr"]
+    }
+    tokenizers = {
+        lang: BPETokenizer.train(word_counts(code, 5000), 1000).tokenize_word
+        for code, lang in [("en", "English"), ("fi", "Finnish"), ("tr", "Turkish")]
+    }
     rows = {row["language"]: row["bpe"] for row in fertility_table(samples, {"bpe": tokenizers})}
     assert rows["Finnish"] > rows["English"] and rows["Turkish"] > rows["English"]

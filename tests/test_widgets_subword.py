@@ -31,7 +31,9 @@ def characters(text):
 def test_chips_show_every_piece_and_its_id_escaped():
     out = tokenizer_chips_html("a<b>", {"chars": characters})
     assert "4 tokens" in out
-    assert "&lt;" in out and "<b>" not in out.replace("<b>chars</b>", "")  # user text never becomes markup
+    assert "&lt;" in out and "<b>" not in out.replace(
+        "<b>chars</b>", ""
+    )  # user text never becomes markup
     for _, token_id in characters("a<b>"):
         assert f">{token_id}</small>" in out
 

@@ -51,4 +51,4 @@ def apply_merges(symbols: list[str], ranks: dict[tuple[str, str], int]) -> list[
             heapq.heappush(heap, (ranks[(units[left], units[i])], left))
         if right != -1 and (units[i], units[right]) in ranks:
             heapq.heappush(heap, (ranks[(units[i], units[right])], i))
-    return [unit for unit, keep in zip(units, alive) if keep]
+    return [unit for unit, keep in zip(units, alive, strict=True) if keep]

@@ -58,7 +58,9 @@ def prepare_word_counts(word_counts, num_merges) -> tuple[dict[str, int], int]:
     if num_merges < 0:
         raise ValueError(f"num_merges must be 0 or more, got {num_merges}")
     if isinstance(word_counts, str):
-        raise TypeError("word_counts must map words to counts, e.g. {'low': 5, 'lower': 2}, not a str")
+        raise TypeError(
+            "word_counts must map words to counts, e.g. {'low': 5, 'lower': 2}, not a str"
+        )
     items = word_counts.items() if isinstance(word_counts, Mapping) else word_counts
     counts: dict[str, int] = {}
     try:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
+from itertools import pairwise
 
 from .bpe_common import MergeStep, prepare_word_counts, word_to_symbols
 
@@ -30,8 +31,8 @@ def train_bpe_fast(word_counts, num_merges: int) -> list[MergeStep]:
 
     pair_counts: dict[tuple[str, str], int] = defaultdict(int)
     where: dict[tuple[str, str], set[int]] = defaultdict(set)
-    for index, (symbols, frequency) in enumerate(zip(words, frequencies)):
-        for pair in zip(symbols, symbols[1:]):
+    for index, (symbols, frequency) in enumerate(zip(words, frequencies, strict=True)):
+        for pair in pairwise(symbols):
             pair_counts[pair] += frequency
             where[pair].add(index)
     heap = [(-count, pair) for pair, count in pair_counts.items()]
@@ -55,10 +56,10 @@ def train_bpe_fast(word_counts, num_merges: int) -> list[MergeStep]:
             frequency = frequencies[index]
             # Take the word's old pairs out and put its new pairs in. Most of them
             # are the same pairs; only the ones around the merge really change.
-            for old in zip(symbols, symbols[1:]):
+            for old in pairwise(symbols):
                 pair_counts[old] -= frequency
                 touched.add(old)
-            for new in zip(merged, merged[1:]):
+            for new in pairwise(merged):
                 pair_counts[new] += frequency
                 where[new].add(index)
                 touched.add(new)

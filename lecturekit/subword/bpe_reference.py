@@ -16,6 +16,7 @@ corpora. ``bpe_fast.py`` does the same thing incrementally, merge for merge.
 from __future__ import annotations
 
 from collections import Counter
+from itertools import pairwise
 
 from .bpe_common import MergeStep, merge_pair, prepare_word_counts, word_to_symbols
 
@@ -28,14 +29,14 @@ def train_bpe_reference(word_counts, num_merges: int) -> list[MergeStep]:
     while len(steps) < num_merges:
         pair_counts: Counter = Counter()
         for symbols, count in words.items():
-            for pair in zip(symbols, symbols[1:]):
+            for pair in pairwise(symbols):
                 pair_counts[pair] += count
         if not pair_counts:  # every word is already a single unit
             break
         top_count = max(pair_counts.values())
         best = min(pair for pair, count in pair_counts.items() if count == top_count)
         merged_words = {merge_pair(symbols, best): count for symbols, count in words.items()}
-        changed = sum(1 for symbols in words if best in zip(symbols, symbols[1:]))
+        changed = sum(1 for symbols in words if best in pairwise(symbols))
         words = merged_words
         steps.append(MergeStep(best, top_count, best[0] + best[1], changed))
     return steps

@@ -44,7 +44,11 @@ def bytes_to_unicode() -> dict[int, str]:
     Printable Latin-1 bytes stand for themselves; the others (space, control
     bytes, ...) are moved to code points from 256 up, e.g. space -> "Ġ".
     """
-    printable = [*range(ord("!"), ord("~") + 1), *range(ord("¡"), ord("¬") + 1), *range(ord("®"), ord("ÿ") + 1)]
+    printable = [
+        *range(ord("!"), ord("~") + 1),
+        *range(ord("¡"), ord("¬") + 1),
+        *range(ord("®"), ord("ÿ") + 1),
+    ]
     table, extra = {}, 0
     for byte in range(256):
         if byte in printable:
@@ -58,11 +62,15 @@ def bytes_to_unicode() -> dict[int, str]:
 class ByteLevelBPETokenizer:
     """Byte-level BPE from a Hugging Face ``tokenizer.json`` (vocab + merges + special tokens)."""
 
-    def __init__(self, vocab: dict[str, int], merges: list[tuple[str, str]], special_tokens: dict[str, int]):
+    def __init__(
+        self, vocab: dict[str, int], merges: list[tuple[str, str]], special_tokens: dict[str, int]
+    ):
         self.vocab = vocab
         self.ranks = {tuple(pair): rank for rank, pair in enumerate(merges)}
         self.special_tokens = special_tokens
-        self.id_to_token = {i: t for t, i in vocab.items()} | {i: t for t, i in special_tokens.items()}
+        self.id_to_token = {i: t for t, i in vocab.items()} | {
+            i: t for t, i in special_tokens.items()
+        }
         self.byte_to_char = bytes_to_unicode()
         self.char_to_byte = {c: b for b, c in self.byte_to_char.items()}
         # Longest first, so "<|im_start|>" wins over a shorter token it contains.
@@ -83,12 +91,16 @@ class ByteLevelBPETokenizer:
             if model.get("type") != "BPE":
                 raise VocabularyError(f"{path} holds a {model.get('type')} model, not BPE")
             vocab = dict(model["vocab"])
-            merges = [tuple(m.split(" ", 1)) if isinstance(m, str) else tuple(m) for m in model["merges"]]
+            merges = [
+                tuple(m.split(" ", 1)) if isinstance(m, str) else tuple(m) for m in model["merges"]
+            ]
             special = {t["content"]: t["id"] for t in data.get("added_tokens", [])}
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             if isinstance(error, VocabularyError):
                 raise
-            raise VocabularyError(f"{path} is not a Hugging Face BPE tokenizer.json ({error})") from error
+            raise VocabularyError(
+                f"{path} is not a Hugging Face BPE tokenizer.json ({error})"
+            ) from error
         return cls(vocab, merges, special)
 
     @classmethod

@@ -37,7 +37,9 @@ def _check_language(language: str) -> None:
             f"try one of {sorted(LANGUAGES)} (Finnish, Turkish, Hungarian are also morphologically rich)"
         )
     if language not in wordfreq.available_languages():
-        raise ValueError(f"wordfreq has no language {language!r}; available: {sorted(wordfreq.available_languages())}")
+        raise ValueError(
+            f"wordfreq has no language {language!r}; available: {sorted(wordfreq.available_languages())}"
+        )
 
 
 @lru_cache(maxsize=8)
@@ -46,7 +48,9 @@ def _frequencies(language: str) -> tuple[tuple[str, float], ...]:
     import wordfreq
 
     _check_language(language)
-    pairs = sorted(wordfreq.get_frequency_dict(language).items(), key=lambda item: (-item[1], item[0]))
+    pairs = sorted(
+        wordfreq.get_frequency_dict(language).items(), key=lambda item: (-item[1], item[0])
+    )
     return tuple((word, frequency) for word, frequency in pairs if word.isalpha())
 
 
@@ -58,10 +62,15 @@ def word_counts(language: str = "en", top_n: int = 10_000) -> dict[str, int]:
     """
     if top_n < 1:
         raise ValueError(f"top_n must be at least 1, got {top_n}")
-    return {word: max(1, round(frequency * PER_WORDS)) for word, frequency in _frequencies(language)[:top_n]}
+    return {
+        word: max(1, round(frequency * PER_WORDS))
+        for word, frequency in _frequencies(language)[:top_n]
+    }
 
 
-def sample_running_words(language: str, num_words: int, seed: int, skip_top: int = 0, top_n: int = 100_000) -> list[str]:
+def sample_running_words(
+    language: str, num_words: int, seed: int, skip_top: int = 0, top_n: int = 100_000
+) -> list[str]:
     """``num_words`` words drawn at random with their real frequencies: a stand-in for running text.
 
     Words are drawn from ranks ``skip_top`` to ``top_n`` of the letters-only

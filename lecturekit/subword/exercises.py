@@ -9,7 +9,9 @@ from .corpora import TINY_CORPUS
 
 def _bpe_lowest(answer):
     expected = BPETokenizer.train(TINY_CORPUS, 4).tokenize_word("lowest")
-    return list(answer) == expected, "train BPETokenizer on TINY_CORPUS with 4 merges and cut 'lowest'"
+    return list(
+        answer
+    ) == expected, "train BPETokenizer on TINY_CORPUS with 4 merges and cut 'lowest'"
 
 
 def _bert_pieces(answer):
@@ -25,8 +27,10 @@ def _one_token_in_smollm2_but_split_by_ours(answer):
     word = str(answer).strip().lower()
     whole = len(smollm2_byte_level().encode(" " + word)) == 1
     split = len(english_bpe().tokenize_word(word)) > 1
-    return (len(word) >= 6 and word.isalpha() and whole and split,
-            "a word of 6+ letters that SmolLM2 encodes (after a space) as one token and our BPE splits")
+    return (
+        len(word) >= 6 and word.isalpha() and whole and split,
+        "a word of 6+ letters that SmolLM2 encodes (after a space) as one token and our BPE splits",
+    )
 
 
 def _highest_fertility(answer, table=None):

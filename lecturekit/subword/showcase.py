@@ -58,7 +58,12 @@ def byte_piece_text(tokenizer: ByteLevelBPETokenizer, token: str) -> str:
 
 def showcase_tokenizers() -> dict:
     """name -> function text -> list of (piece, id), for the four tokenizers above."""
-    bpe, wordpiece, byte_level, word_level = english_bpe(), bert_wordpiece(), smollm2_byte_level(), english_word_level()
+    bpe, wordpiece, byte_level, word_level = (
+        english_bpe(),
+        bert_wordpiece(),
+        smollm2_byte_level(),
+        english_word_level(),
+    )
 
     def own_bpe(text):
         # Trained on wordfreq's lower-case words, so it sees lower-case text.
@@ -68,7 +73,10 @@ def showcase_tokenizers() -> dict:
         return [(p, wordpiece.vocab[p]) for p in wordpiece.tokenize(text)]
 
     def smollm2(text):
-        return [(byte_piece_text(byte_level, byte_level.id_to_token[i]), i) for i in byte_level.encode(text)]
+        return [
+            (byte_piece_text(byte_level, byte_level.id_to_token[i]), i)
+            for i in byte_level.encode(text)
+        ]
 
     def words(text):
         return [(p, word_level.vocab[p]) for p in word_level.tokenize(text)]

@@ -39,7 +39,9 @@ class WordLevelVocabulary:
 
     def tokenize(self, text: str) -> list[str]:
         """Lower-cased words, each one either known or UNK."""
-        return [w if w in self.vocab else UNK for w in (w.lower() for w in split_words(as_text(text)))]
+        return [
+            w if w in self.vocab else UNK for w in (w.lower() for w in split_words(as_text(text)))
+        ]
 
     def encode(self, text: str) -> list[int]:
         return [self.vocab[token] for token in self.tokenize(text)]
@@ -57,4 +59,7 @@ class WordLevelVocabulary:
 def unk_rate_curve(training_words, held_out_words, sizes) -> list[tuple[int, float]]:
     """UNK rate on held-out words for vocabularies of each size built from training words."""
     counts = Counter(w.lower() for w in training_words)
-    return [(size, WordLevelVocabulary.from_counts(counts, size).unk_rate(held_out_words)) for size in sizes]
+    return [
+        (size, WordLevelVocabulary.from_counts(counts, size).unk_rate(held_out_words))
+        for size in sizes
+    ]

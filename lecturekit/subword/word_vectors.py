@@ -35,13 +35,17 @@ def word_pieces_and_vectors(sentence: str, word_index: int) -> tuple[list[str], 
     tokenizer, model = _minilm()
     words = as_text(sentence).split()
     if not 0 <= word_index < len(words):
-        raise IndexError(f"the sentence has {len(words)} words; word_index {word_index} is out of range")
+        raise IndexError(
+            f"the sentence has {len(words)} words; word_index {word_index} is out of range"
+        )
     encoding = tokenizer(words, is_split_into_words=True, return_tensors="pt", truncation=True)
     with torch.no_grad():
         hidden = model(**encoding).last_hidden_state[0]
     positions = [i for i, w in enumerate(encoding.word_ids()) if w == word_index]
     if not positions:
-        raise ValueError(f"word {words[word_index]!r} has no tokens (only characters BERT removes?)")
+        raise ValueError(
+            f"word {words[word_index]!r} has no tokens (only characters BERT removes?)"
+        )
     pieces = tokenizer.convert_ids_to_tokens(encoding["input_ids"][0, positions].tolist())
     return pieces, hidden[positions]
 

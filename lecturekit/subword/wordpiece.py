@@ -119,7 +119,9 @@ class WordPieceTokenizer:
         try:
             lines = path.read_text(encoding="utf-8").split("\n")
         except UnicodeDecodeError as error:
-            raise VocabularyError(f"{path} is not a UTF-8 text file (one token per line)") from error
+            raise VocabularyError(
+                f"{path} is not a UTF-8 text file (one token per line)"
+            ) from error
         if lines and lines[-1] == "":
             lines.pop()
         vocab: dict[str, int] = {}
@@ -155,7 +157,9 @@ class WordPieceTokenizer:
         return pieces
 
     def tokenize(self, text: str) -> list[str]:
-        return [piece for word in pre_tokenize(normalize(text)) for piece in self.tokenize_word(word)]
+        return [
+            piece for word in pre_tokenize(normalize(text)) for piece in self.tokenize_word(word)
+        ]
 
     def encode(self, text: str, add_special_tokens: bool = False) -> list[int]:
         ids = [self.vocab[piece] for piece in self.tokenize(text)]
@@ -168,5 +172,5 @@ class WordPieceTokenizer:
         text = ""
         for i in ids:
             token = self.id_to_token.get(int(i), self.unk_token)
-            text += token[len(CONTINUATION):] if token.startswith(CONTINUATION) else " " + token
+            text += token[len(CONTINUATION) :] if token.startswith(CONTINUATION) else " " + token
         return text.strip()

@@ -37,7 +37,9 @@ def vocabulary_size(base: set[str], trace: list[MergeStep], step: int) -> int:
     return len(base | {merge.new_token for merge in trace[:step]})
 
 
-def bpe_step_html(trace: list[MergeStep], step: int, words: list[str], base: set[str], newest: int = 8) -> str:
+def bpe_step_html(
+    trace: list[MergeStep], step: int, words: list[str], base: set[str], newest: int = 8
+) -> str:
     """The state of training after ``step`` merges, as HTML."""
     step = max(0, min(int(step), len(trace)))
     rows = "".join(
@@ -46,7 +48,7 @@ def bpe_step_html(trace: list[MergeStep], step: int, words: list[str], base: set
         for index, m in reversed(list(enumerate(trace[:step]))[-newest:])
     )
     table = (
-        '<table><tr><th>#</th><th>pair</th><th>new token</th><th>count</th><th>word types changed</th></tr>'
+        "<table><tr><th>#</th><th>pair</th><th>new token</th><th>count</th><th>word types changed</th></tr>"
         f"{rows}</table>"
         if rows
         else "<p><i>No merges yet: every word is still a sequence of characters.</i></p>"
@@ -71,11 +73,20 @@ def bpe_step_html(trace: list[MergeStep], step: int, words: list[str], base: set
 class BPEStepper(LectureWidget):
     """Step through BPE training on ``word_counts`` with a slider."""
 
-    def __init__(self, word_counts, num_merges: int = 200, words=("lowest", "newer", "transformerify"), step: int | None = None):
+    def __init__(
+        self,
+        word_counts,
+        num_merges: int = 200,
+        words=("lowest", "newer", "transformerify"),
+        step: int | None = None,
+    ):
         self.trace = bpe_trace(word_counts, num_merges)
         self.base = base_vocabulary(word_counts)
         self.slider = widgets.IntSlider(
-            value=len(self.trace) if step is None else step, min=0, max=len(self.trace), description="merges"
+            value=len(self.trace) if step is None else step,
+            min=0,
+            max=len(self.trace),
+            description="merges",
         )
         self.words_box = widgets.Text(value=" ".join(words), description="Words")
         self.output = widgets.HTML()
@@ -85,7 +96,9 @@ class BPEStepper(LectureWidget):
         self._redraw()
 
     def _redraw(self) -> None:
-        self.output.value = bpe_step_html(self.trace, self.slider.value, self.words_box.value.split()[:20], self.base)
+        self.output.value = bpe_step_html(
+            self.trace, self.slider.value, self.words_box.value.split()[:20], self.base
+        )
 
     def static_html(self) -> str:
         return self.output.value

@@ -49,7 +49,9 @@ def tokenizer_chips_html(text: str, tokenizers: dict) -> str:
         raise TypeError(f"text must be a str, not {type(text).__name__}")
     note = ""
     if len(text) > MAX_CHARS:
-        note = f"<p><i>Only the first {MAX_CHARS:,} of {len(text):,} characters are tokenised.</i></p>"
+        note = (
+            f"<p><i>Only the first {MAX_CHARS:,} of {len(text):,} characters are tokenised.</i></p>"
+        )
         text = text[:MAX_CHARS]
     if not text.strip():
         note += "<p><i>Type some text to see how each tokenizer splits it.</i></p>"
@@ -68,9 +70,13 @@ def tokenizer_chips_html(text: str, tokenizers: dict) -> str:
 class TokenizerExplorer(LectureWidget):
     """Type text; see it split by our BPE, BERT's WordPiece, SmolLM2's byte-level BPE and a word vocabulary."""
 
-    def __init__(self, text: str = "The transformerify demo was taaaasty!", tokenizers: dict | None = None):
+    def __init__(
+        self, text: str = "The transformerify demo was taaaasty!", tokenizers: dict | None = None
+    ):
         self.tokenizers = tokenizers or showcase_tokenizers()
-        self.text_box = widgets.Textarea(value=text, description="Text", layout=widgets.Layout(width="95%"))
+        self.text_box = widgets.Textarea(
+            value=text, description="Text", layout=widgets.Layout(width="95%")
+        )
         self.output = widgets.HTML()
         super().__init__([self.text_box, self.output])
         self.text_box.observe(lambda change: self._redraw(), names="value")
