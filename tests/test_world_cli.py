@@ -56,3 +56,10 @@ def test_word_count_parser(text, words):
 def test_word_count_parser_rejects_nonsense(text):
     with pytest.raises(argparse.ArgumentTypeError):
         word_count(text)
+
+
+def test_the_lecturekit_command_knows_world(tmp_path, capsys):
+    from lecturekit.cli import main
+
+    assert main(["world", "build", "--tokens", "2k", "--seed", "4", "--out", str(tmp_path)]) == 0
+    assert (tmp_path / "corpus.txt").read_text(encoding="utf-8") == build_corpus(2000, seed=4).text() + "\n"
