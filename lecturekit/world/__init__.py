@@ -4,10 +4,18 @@ A small deterministic world (people, cities, universities, films, rooms,
 animals, number patterns) written out as varied English, so that everything a
 model learns in pretraining can be checked against known facts.
 
-    world = make_world(seed=0)
+    world = make_world(seed=0)                    # the facts
+    world.samples()                               # one document per category
     corpus = build_corpus(1_000_000, seed=0)      # at least a million words
-    items = probes(world, "trivia")              # cloze items from the same facts
-    score_probes(model, items)                   # top-1 / top-5 / MRR per category
+    corpus.data_card()                            # words per category, vocabulary, entities
+    items = probes(world, "trivia")               # cloze items from the same facts
+    score_probes(model, items)                    # top-1 / top-5 / MRR per category
+
+Where things live: `facts` (the world), `writers/` (one module per lecture
+category), `corpus` (documents, data card, streaming to disk), `probes` and
+`scoring` (cloze items and their scorer), `baselines` (a counting scorer to beat),
+`bias` (the pronoun-profession audit), `splits` and `recipes` (held-out data for
+the fine-tuning experiments), `loaders` (real text), `cli` (`lecturekit world`).
 """
 
 from . import splits  # sentiment transfer, birthplace QA, second domain
