@@ -125,8 +125,9 @@ def test_trace_counts_are_real_pair_counts():
             c * sum(1 for pair in pairwise(s) if pair == step.pair) for s, c in words.items()
         )
         containing = sum(step.pair in pairwise(s) for s in words)
-        # Overlapping pairs ("a a a") count twice above but merge once; English has few.
-        assert step.count <= occurrences and step.words_changed == containing
+        # Like the Hugging Face trainer, a pair is counted at every position, also
+        # where occurrences overlap ("a a a" has the pair "a a" twice).
+        assert step.count == occurrences and step.words_changed == containing
         words = {merge_pair(s, step.pair): c for s, c in words.items()}
 
 
@@ -253,6 +254,13 @@ def test_segmenters_on_bad_input():
     assert greedy_longest_match("", vocab) == [] and fewest_pieces("", vocab) == []
     assert greedy_longest_match("b", vocab) == ["<unk>"]
     assert len(fewest_pieces("a" * 100_000, vocab)) == 100_000
+
+
+def test_train_reads_an_iterator_of_pairs_once():
+    pairs = iter([("low", 5), ("lower", 2), ("newest", 6), ("widest", 3)])
+    tokenizer = BPETokenizer.train(pairs, 10)
+    assert tokenizer.merges == [tuple(p) for p in train_bpe(TINY_CORPUS, 10)]
+    assert set("lowernstid") <= set(tokenizer.vocab)
 
 
 def test_random_corpus_round_trip_through_json():

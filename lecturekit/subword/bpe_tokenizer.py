@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from ._text import as_text
 from .apply_merges import apply_merges
-from .bpe_common import END_OF_WORD, word_to_symbols
+from .bpe_common import END_OF_WORD, prepare_word_counts, word_to_symbols
 from .bpe_train import train_bpe
 from .pretokenize import split_words
 
@@ -44,10 +44,12 @@ class BPETokenizer:
 
     @classmethod
     def train(cls, word_counts, num_merges: int, method: str = "fast") -> BPETokenizer:
-        merges = train_bpe(word_counts, num_merges, method)
-        items = word_counts.items() if hasattr(word_counts, "items") else word_counts
-        alphabet = {c for word, count in items if count for c in as_text(word)}
-        return cls(merges, alphabet)
+        """Learn ``num_merges`` merges on ``word_counts`` and build the tokenizer."""
+        counts, num_merges = prepare_word_counts(
+            word_counts, num_merges
+        )  # also reads iterators once
+        merges = train_bpe(counts, num_merges, method)
+        return cls(merges, {c for word in counts for c in word})
 
     def __len__(self) -> int:
         return len(self.vocab)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from .bpe_common import END_OF_WORD, MergeStep, prepare_word_counts
 from .bpe_fast import train_bpe_fast
 from .bpe_reference import train_bpe_reference
@@ -69,8 +71,6 @@ def train_bpe_huggingface(word_counts, num_merges: int) -> list[tuple[str, str]]
             yield " ".join([word] * count)
 
     tokenizer.train_from_iterator(repeated_words(), trainer=trainer)
-    import json
-
     merges = json.loads(tokenizer.to_str())["model"]["merges"]
     pairs = [tuple(m) if isinstance(m, list) else tuple(m.split(" ", 1)) for m in merges]
     return pairs[:num_merges]
