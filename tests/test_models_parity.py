@@ -59,8 +59,8 @@ def test_bert_logits_match_hugging_face(name, pad):
     _randomise_norms(model, 1)
     hf_model = model.to_hf().eval()
     ids, attention_mask = _random_batch(config.vocab_size, config.max_positions, 2, pad)
-    token_type_ids = None
-    if config.type_vocab_size:
+    token_type_ids = None  # without padding: the default "all segment A" path
+    if config.type_vocab_size and pad:
         token_type_ids = torch.zeros_like(ids)
         token_type_ids[:, ids.shape[1] // 2:] = 1  # sentence B
     with torch.no_grad():

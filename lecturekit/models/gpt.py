@@ -18,6 +18,7 @@ from torch import nn
 
 from lecturekit.models.attention import causal_mask, combine_with_padding, prefix_lm_masks
 from lecturekit.models.base import (
+    IGNORE_INDEX,
     LectureModel,
     LectureModelOutput,
     Stack,
@@ -87,7 +88,11 @@ class LectureGPT(LectureModel):
         loss = None
         if labels is not None:
             check_attention_mask(labels, input_ids, "labels")
-            loss = cross_entropy(logits[:, :-1], labels[:, 1:])
+            # Shift the labels, not the logits: position t is scored against
+            # labels[t + 1] and the last position against nothing (-100). Slicing the
+            # labels avoids copying the large (batch, n, vocabulary) logits.
+            next_tokens = nn.functional.pad(labels[:, 1:], (0, 1), value=IGNORE_INDEX)
+            loss = cross_entropy(logits, next_tokens)
         return LectureModelOutput(logits=logits, loss=loss, hidden_states=hidden, attentions=attentions)
 
     def to_hf(self):

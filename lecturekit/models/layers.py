@@ -63,8 +63,9 @@ class Embeddings(nn.Module):
         x = token(input_ids) + self.position(positions)[None]
         if self.segment is not None:
             if token_type_ids is None:
-                token_type_ids = torch.zeros_like(input_ids)  # everything is segment A
-            x = x + self.segment(token_type_ids)
+                x = x + self.segment.weight[0]  # everything is segment A: no lookup needed
+            else:
+                x = x + self.segment(token_type_ids)
         elif token_type_ids is not None and bool((token_type_ids != 0).any()):
             raise ValueError(
                 "token_type_ids were given, but this model has no segment embeddings "
