@@ -1,0 +1,79 @@
+"""Checks for the exercises of notebook 02 (contextual embeddings).
+
+Each check recomputes the answer with the library, so it stays right if the
+notebook's sentences or the model change.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+VERB_SENTENCES = (
+    "I want to record a song tonight.",
+    "Please record the meeting for me.",
+    "They record every game on video.",
+)
+NOUN_SENTENCES = (
+    "She broke the world record yesterday.",
+    "He played an old jazz record.",
+    "The record shows that he was right.",
+)
+
+
+@lru_cache(maxsize=1)
+def _minilm():
+    from .registry import load_model
+
+    return load_model("minilm-l6")
+
+
+def _pieces(answer):
+    expected = len(_minilm().tokenize("transformerify")) - 2  # without [CLS] and [SEP]
+    return answer == expected, "count the rows of minilm.tokenize('transformerify') that are not special"
+
+
+def _static_similarity(answer):
+    return round(float(answer), 6) == 1.0, (
+        "a static vector is one row of the embedding matrix, the same in every sentence"
+    )
+
+
+def _best_layer(answer, table=None):
+    rows = [] if table is None else table.to_dict("records")
+    layers = [r for r in rows if r["layer"] != "static"]
+    best = max(layers, key=lambda r: r["gap"])["layer"] if layers else None
+    return str(answer) == str(best), "find the layer with the largest gap in the sense_separation table"
+
+
+def _noun_sentence(answer):
+    from ..widgets.contextual_embeddings import cosine_matrix, occurrence_vectors
+
+    sentence = str(answer)
+    if "record" not in sentence.lower():
+        return False, "the sentence must contain the word 'record'"
+    sentences = [*VERB_SENTENCES, *NOUN_SENTENCES, sentence]
+    occurrences = occurrence_vectors(_minilm(), sentences, "record")
+    similarity = cosine_matrix(occurrences.layers[occurrences.num_layers])[-1]
+    to_verbs, to_nouns = similarity[:3].mean(), similarity[3:6].mean()
+    return to_nouns > to_verbs, (
+        f"at the last layer your 'record' is closer to the verbs ({to_verbs:.2f}) than to the "
+        f"nouns ({to_nouns:.2f}); try a sentence where 'record' is clearly a thing"
+    )
+
+
+CHECKS = {
+    "pieces": _pieces,
+    "static_similarity": _static_similarity,
+    "best_layer": _best_layer,
+    "noun_sentence": _noun_sentence,
+}
+
+
+def check(exercise: str, answer, **context) -> str:
+    """Check one exercise's answer; raises AssertionError with a hint if it is wrong."""
+    if exercise not in CHECKS:
+        raise ValueError(f"no exercise {exercise!r}; the exercises are {sorted(CHECKS)}")
+    correct, hint = CHECKS[exercise](answer, **context)
+    if not correct:
+        raise AssertionError(f"Not yet: {answer!r} is not right. Hint: {hint}.")
+    return f"✓ {exercise}: correct"
