@@ -13,7 +13,13 @@ import math
 import pytest
 import torch
 
-from lecturekit.objectives import mask_tokens, span_length_distribution, span_mask, whole_word_mask
+from lecturekit.objectives import (
+    collate_masked_examples,
+    mask_tokens,
+    span_length_distribution,
+    span_mask,
+    whole_word_mask,
+)
 from lecturekit.objectives.masked_lm import KEPT, REPLACED_BY_MASK, REPLACED_BY_RANDOM
 
 VOCAB, PAD, CLS, SEP, MASK = 1000, 0, 1, 2, 3
@@ -170,3 +176,21 @@ def test_spans_are_contiguous_whole_words_and_fill_the_budget_exactly():
         assert len(set(out.corruption[start:end].tolist())) == 1
     covered = sum(end - start for start, end in out.spans)
     assert covered == int(chosen.sum())
+
+
+def test_masked_examples_collate_into_a_padded_batch():
+    a = span_mask([10, 11, 12, 13, 14, 15], mask_token_id=MASK, vocab_size=VOCAB, mask_rate=0.5, generator=0)
+    b = whole_word_mask([20, 21], [0, 1], mask_token_id=MASK, vocab_size=VOCAB, mask_rate=0.5, generator=0)
+    batch = collate_masked_examples([a, b], pad_id=PAD)
+    assert batch["input_ids"].shape == (2, 6)
+    assert batch["attention_mask"].tolist() == [[1] * 6, [1, 1, 0, 0, 0, 0]]
+    assert batch["labels"][1, 2:].tolist() == [-100] * 4
+    assert torch.equal(batch["labels"][0], a.labels) and torch.equal(batch["input_ids"][1, :2], b.input_ids)
+
+
+def test_span_masking_scales_to_long_texts():
+    ids = torch.randint(4, VOCAB, (50_000,), generator=torch.Generator().manual_seed(0))
+    out = span_mask(ids, mask_token_id=MASK, vocab_size=VOCAB, generator=0)
+    assert int(out.chosen.sum()) == 7_500  # 15% of 50,000, exactly
+    short = span_mask(list(range(10, 110)), mask_token_id=MASK, vocab_size=VOCAB, generator=0)
+    assert int(short.chosen.sum()) == 15  # not 16: 0.15 x 100 is 15.000000000000002 in floating point

@@ -22,6 +22,7 @@ from lecturekit.objectives.causal_lm import (
 from lecturekit.objectives.masked_lm import (
     CORRUPTION_NAMES,
     MaskedExample,
+    collate_masked_examples,
     collate_masked_lm,
     mask_tokens,
     whole_word_mask,
@@ -56,6 +57,7 @@ __all__ = [
     "SpanCorruptionExample",
     "TeacherForcingExample",
     "collate_causal_lm",
+    "collate_masked_examples",
     "collate_masked_lm",
     "collate_next_sentence",
     "collate_prefix_lm_decoder",

@@ -230,8 +230,8 @@ def whole_word_mask(
     ids = as_ids(ids)
     _check_common(ids, mask_token_id, vocab_size, special_ids, mask_rate)
     generator = make_generator(generator)
-    maskable = _maskable(ids, special_ids)
-    words = [w for w in word_groups(word_ids, len(ids)) if all(bool(maskable[p]) for p in w)]
+    maskable = _maskable(ids, special_ids).tolist()
+    words = [w for w in word_groups(word_ids, len(ids)) if all(maskable[p] for p in w)]
     budget = round(mask_rate * sum(len(w) for w in words))
     chosen = torch.zeros_like(ids, dtype=torch.bool)
     count = 0
@@ -278,3 +278,14 @@ def collate_masked_lm(
     if token_type_ids is not None:
         batch["token_type_ids"], _ = pad_sequences(token_type_ids, 0)
     return batch
+
+
+def collate_masked_examples(examples: Sequence[MaskedExample], *, pad_id: int) -> dict[str, torch.Tensor]:
+    """Pad already-masked examples (whole-word or span masking) into a batch:
+    ``input_ids``, ``attention_mask`` and ``labels`` (-100 on padding)."""
+    for example in examples:
+        if example.input_ids.dim() != 1:
+            raise ValueError("collate_masked_examples takes single-sequence examples (1-D), not batches.")
+    input_ids, attention_mask = pad_sequences([e.input_ids for e in examples], pad_id)
+    labels, _ = pad_sequences([e.labels for e in examples], IGNORE_INDEX)
+    return {"input_ids": input_ids, "attention_mask": attention_mask, "labels": labels}

@@ -11,6 +11,7 @@ places until 15% of the tokens are chosen; each span is then replaced as a whole
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import torch
@@ -68,17 +69,28 @@ def span_mask(
     if word_ids is None:
         word_ids = list(range(len(ids)))
     # Words made only of maskable tokens, in order; special tokens separate them.
-    words = [w for w in word_groups(word_ids, len(ids)) if all(bool(maskable[p]) for p in w)]
+    maskable = maskable.tolist()
+    words = [w for w in word_groups(word_ids, len(ids)) if all(maskable[p] for p in w)]
     n_maskable = sum(len(w) for w in words)
-    budget = int(torch.tensor(mask_rate * n_maskable).ceil()) if mask_rate > 0 else 0
+    # ceil, as SpanBERT does; the tiny slack keeps 0.15 x 100 = 15.000000000000002 at 15
+    budget = math.ceil(mask_rate * n_maskable - 1e-9)
 
-    chosen = torch.zeros(len(ids), dtype=torch.bool)
-    groups = torch.full((len(ids),), -1, dtype=torch.long)
+    # Plain Python bookkeeping: per-element tensor indexing would dominate the time.
+    chosen = [False] * len(ids)
+    group_of = [-1] * len(ids)
+    free = list(range(len(words)))  # words no span has taken yet, for drawing starts
+    slot = list(range(len(words)))  # where each word sits in `free` (for O(1) removal)
+
+    def take(word_index: int) -> None:
+        i = slot[word_index]
+        last = free.pop()
+        if last != word_index:
+            free[i], slot[last] = last, i
+
     spans: list[tuple[int, int]] = []
     sampled: list[int] = []
     count = 0
     while count < budget:
-        free = [i for i, w in enumerate(words) if not bool(chosen[w[0]])]
         start_word = free[int(torch.randint(len(free), (1,), generator=generator))]
         length = int(torch.multinomial(distribution, 1, generator=generator)) + 1
         sampled.append(length)
@@ -86,23 +98,22 @@ def span_mask(
         for word_index in range(start_word, min(start_word + length, len(words))):
             word = words[word_index]
             contiguous = not span_positions or word[0] == span_positions[-1] + 1
-            if bool(chosen[word[0]]) or not contiguous:
+            if chosen[word[0]] or not contiguous:
                 break  # stop at an already masked word or a special token in between
-            for position in word:
-                if count == budget:
-                    break
+            take(word_index)
+            for position in word[: budget - count]:
                 span_positions.append(position)
-                count += 1
+                chosen[position] = True
+                group_of[position] = len(spans)
+            count = min(budget, count + len(word))
             if count == budget:
                 break
-        chosen[span_positions] = True
-        groups[span_positions] = len(spans)
         spans.append((span_positions[0], span_positions[-1] + 1))
 
     example = corrupt_chosen(
-        ids, chosen, mask_token_id=mask_token_id, vocab_size=vocab_size, special_ids=special_ids,
+        ids, torch.tensor(chosen, dtype=torch.bool), mask_token_id=mask_token_id, vocab_size=vocab_size, special_ids=special_ids,
         replace_with_mask=replace_with_mask, replace_with_random=replace_with_random,
-        generator=generator, groups=groups,
+        generator=generator, groups=torch.tensor(group_of, dtype=torch.long),
     )
     example.spans = sorted(spans)
     example.sampled_span_lengths = sampled
