@@ -67,7 +67,8 @@ def prefix_lm_masks(prefix_lengths: torch.Tensor, n: int) -> torch.Tensor:
     query, key = positions[:, None], positions[None, :]
     in_prefix = key[None] < prefix_lengths[:, None, None]
     query_in_prefix = query[None] < prefix_lengths[:, None, None]
-    return (key <= query)[None] & ~query_in_prefix | in_prefix
+    # causal outside the prefix, plus everyone may read the prefix
+    return ((key <= query)[None] & ~query_in_prefix) | in_prefix
 
 
 def combine_with_padding(
