@@ -1,0 +1,325 @@
+"""MaskExplorer: click tokens to hide them and watch a masked LM guess them back.
+
+This is BERT's pretraining task (LECTURE.md §4) made live: the model reads the
+whole sentence, both sides of every blank, and gives a probability to every
+vocabulary entry at each [MASK]. The pure functions below do the work and are
+unit-tested; the view only turns clicks into calls.
+
+- ``prepare_sentence``: tokens of the sentence (truncated to the model's context).
+- ``fill_masked``: the top-k predictions at each masked token.
+- ``corruption_of``: BERT's 80/10/10 corruption of the same sentence, seeded.
+- ``mask_explorer_html``: all of it as plain HTML (also the static picture).
+- ``mask_explorer_update``: one call from (text, masked positions) to HTML.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import ipywidgets as widgets
+import pandas as pd
+
+from ..hub.kinds import DESCRIPTION, METHODS
+from ..objectives import CORRUPTION_NAMES, mask_tokens
+from .base import LectureWidget, escape, probability_bars_html
+
+MAX_CHARACTERS = 5_000  # longer text is cut before tokenizing: a widget must answer at once
+HINT = "Type a sentence above, then click a token to mask it."
+CORRUPTION_COLOURS = {"mask": "#f58518", "random": "#e45756", "keep": "#54a24b", "": "#eeeeee"}
+
+
+def wrong_kind_message(model, method: str) -> str | None:
+    """A sentence for the widget when ``model`` cannot answer ``method``; None when it can."""
+    if method in METHODS[model.kind]:
+        return None
+    return (f"{model.name} is {DESCRIPTION[model.kind]}, so it has no {method}. "
+            + ("Load a masked LM such as lecture-bert or an hf: BERT." if method == "fill_mask"
+               else "Load a causal LM such as smollm2-135m or lecture-gpt."))
+
+
+def token_label(token: str, text: str) -> str:
+    """What a chip shows: the vocabulary entry, without byte-level space markers."""
+    label = token.replace("\u0120", " ").replace("\u2581", " ").strip()
+    return label or text or token
+
+
+@dataclass
+class Sentence:
+    """The sentence as the model reads it: its text (maybe shortened) and tokens."""
+
+    text: str
+    tokens: pd.DataFrame  # columns of LanguageModel.tokenize: token, id, start, end, text, special
+    notice: str = ""  # why the text was shortened, shown to the learner
+
+    @property
+    def maskable(self) -> list[int]:
+        """Positions a learner may mask: every token that is not [CLS], [SEP], ..."""
+        return [i for i, special in enumerate(self.tokens.special) if not special]
+
+    @property
+    def labels(self) -> list[str]:
+        return [token_label(t, x) for t, x in zip(self.tokens.token, self.tokens.text, strict=True)]
+
+
+def prepare_sentence(model, text: str) -> Sentence:
+    """Tokenize ``text``; keep as many tokens as the model's context holds.
+
+    Longer text is cut at a token boundary and the notice says so (the model
+    cannot read past ``model.max_length`` tokens, special tokens included).
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"The sentence must be text; got {type(text).__name__}.")
+    notice = ""
+    if len(text) > MAX_CHARACTERS:
+        text = text[:MAX_CHARACTERS]
+        notice = f"Only the first {MAX_CHARACTERS:,} characters are used."
+    tokens = model.tokenize(text)
+    if len(tokens) > model.max_length:
+        specials = int(tokens.special.sum())
+        keep = model.max_length - specials  # room for [CLS] and [SEP]
+        content = tokens[~tokens.special]
+        cut = int(content.end.iloc[keep - 1])
+        total = len(content)
+        text = text[:cut]
+        tokens = model.tokenize(text)
+        notice = (f"The text is {total} tokens long but {model.name} reads at most {model.max_length} "
+                  f"(special tokens included): only the first {keep} tokens are shown.")
+    return Sentence(text, tokens, notice)
+
+
+def masked_text(sentence: Sentence, masked: list[int], mask_text: str = "[MASK]") -> str:
+    """The sentence with the characters of each masked token replaced by [MASK]."""
+    pieces, cursor = [], 0
+    for position in sorted(masked):
+        start, end = int(sentence.tokens.start[position]), int(sentence.tokens.end[position])
+        pieces += [sentence.text[cursor:start], mask_text]
+        cursor = end
+    pieces.append(sentence.text[cursor:])
+    return "".join(pieces)
+
+
+@dataclass
+class Prediction:
+    position: int  # token position in the sentence
+    original: str  # the token that was hidden
+    table: pd.DataFrame  # rank, token, id, probability
+
+
+def fill_masked(model, sentence: Sentence, masked: list[int], top_k: int = 5) -> list[Prediction]:
+    """Top-k guesses at each masked position, from one forward pass of the model.
+
+    ``model.fill_mask`` finds the [MASK] tokens in the text itself; the i-th
+    [MASK] it reports is the i-th masked position here.
+    """
+    masked = sorted(set(masked))
+    bad = [p for p in masked if p not in sentence.maskable]
+    if bad:
+        raise ValueError(f"Positions {bad} are not maskable tokens of this sentence.")
+    if not masked:
+        return []
+    table = model.fill_mask(masked_text(sentence, masked), top_k=top_k)
+    labels = sentence.labels
+    return [
+        Prediction(position, labels[position], rows.drop(columns="mask").reset_index(drop=True))
+        for position, (_, rows) in zip(masked, table.groupby("mask", sort=True), strict=True)
+    ]
+
+
+def corruption_of(model, sentence: Sentence, seed: int = 0, mask_rate: float = 0.15) -> pd.DataFrame:
+    """BERT's 80/10/10 corruption of the sentence (one seeded draw): what the model reads.
+
+    Columns: original, model sees, corruption ('mask', 'random', 'keep' or '').
+    """
+    tokenizer = model.tokenizer
+    specials = [int(i) for i, s in zip(sentence.tokens.id, sentence.tokens.special, strict=True) if s]
+    example = mask_tokens(
+        list(sentence.tokens.id), mask_token_id=model.specials.mask,
+        vocab_size=tokenizer.get_vocab_size(with_added_tokens=True), special_ids=specials,
+        mask_rate=mask_rate, generator=seed,
+    )
+    seen = [token_label(tokenizer.id_to_token(int(i)) or "", "") for i in example.input_ids.tolist()]
+    return pd.DataFrame({
+        "original": sentence.labels,
+        "model sees": seen,
+        "corruption": [CORRUPTION_NAMES[int(c)] for c in example.corruption.tolist()],
+    })
+
+
+# ------------------------------------------------------------------- HTML
+
+
+def _chip(label: str, background: str, title: str = "") -> str:
+    return (f"<span title='{escape(title)}' style='display:inline-block;margin:2px;padding:1px 6px;"
+            f"border-radius:4px;background:{background};font-family:monospace;white-space:pre'>"
+            f"{escape(label)}</span>")
+
+
+def corruption_html(table: pd.DataFrame) -> str:
+    chips = "".join(
+        _chip(seen, CORRUPTION_COLOURS[how], f"{original} → {how}" if how else original)
+        for original, seen, how in zip(table["original"], table["model sees"], table["corruption"], strict=True)
+    )
+    counts = table.corruption.value_counts()
+    legend = " · ".join(
+        f"<span style='color:{CORRUPTION_COLOURS[name]}'>■</span> {name} {int(counts.get(name, 0))}"
+        for name in ("mask", "random", "keep")
+    )
+    return (f"<div class='lk-corruption'><b>BERT's 80/10/10 corruption</b> (15% chosen; of those 80% → [MASK], "
+            f"10% → a random token, 10% kept; all chosen tokens carry the loss)<br>{chips}<br>"
+            f"<small>{legend}</small></div>")
+
+
+def status_html(device: str, latency_ms: float | None) -> str:
+    """The corner note: where the model runs and how long the last update took."""
+    latency = f" · last update {latency_ms:.0f} ms" if latency_ms is not None else ""
+    return (f"<div class='lk-status' style='float:right;font-size:11px;color:#666'>"
+            f"{escape(device)}{latency}</div>")
+
+
+def mask_explorer_html(
+    sentence: Sentence | None,
+    masked: list[int],
+    predictions: list[Prediction],
+    *,
+    device: str = "cpu",
+    latency_ms: float | None = None,
+    corruption: pd.DataFrame | None = None,
+    message: str = "",
+    chips: bool = True,
+) -> str:
+    """The sentence with masked tokens marked, one bar chart per mask, notices, status.
+
+    ``chips=False`` leaves out the sentence (the live view shows it as buttons).
+    """
+    parts = [status_html(device, latency_ms)]
+    if message:
+        parts.append(f"<div class='lk-message' style='color:#b00'>{escape(message)}</div>")
+    if sentence is None or not sentence.maskable:
+        parts.append(f"<div class='lk-hint' style='color:#666'>{escape(HINT)}</div>")
+        return "<div class='lk-mask-explorer'>" + "".join(parts) + "</div>"
+    if sentence.notice:
+        parts.append(f"<div class='lk-notice' style='color:#a60'>{escape(sentence.notice)}</div>")
+    labels = sentence.labels
+    if chips:
+        row = "".join(
+            _chip("[MASK]" if i in masked else labels[i], "#f58518" if i in masked else "#e8eef7", labels[i])
+            for i in sentence.maskable
+        )
+        parts.append(f"<div class='lk-sentence'>{row}</div>")
+    if not masked:
+        parts.append("<div class='lk-hint' style='color:#666'>Click a token to mask it.</div>")
+    tables = [
+        probability_bars_html(list(p.table.token), list(p.table.probability),
+                              f"[MASK] at position {p.position} (was {p.original!r})")
+        for p in predictions
+    ]
+    parts.append("<div class='lk-predictions' style='display:flex;flex-wrap:wrap;gap:16px'>"
+                 + "".join(f"<div>{t}</div>" for t in tables) + "</div>")
+    if corruption is not None:
+        parts.append(corruption_html(corruption))
+    return "<div class='lk-mask-explorer'>" + "".join(parts) + "</div>"
+
+
+@dataclass
+class MaskState:
+    """Everything one update computed; ``html()`` draws it."""
+
+    device: str
+    sentence: Sentence | None = None
+    masked: list[int] = field(default_factory=list)
+    predictions: list[Prediction] = field(default_factory=list)
+    latency_ms: float | None = None
+    corruption: pd.DataFrame | None = None
+    message: str = ""
+
+    def html(self, chips: bool = True) -> str:
+        return mask_explorer_html(self.sentence, self.masked, self.predictions, device=self.device,
+                                  latency_ms=self.latency_ms, corruption=self.corruption,
+                                  message=self.message, chips=chips)
+
+
+def mask_explorer_update(
+    model, text: str, masked: list[int], top_k: int = 5, show_corruption: bool = False, seed: int = 0
+) -> MaskState:
+    """From the widget's inputs to what it shows: the whole update, without any widget.
+
+    Problems a learner can cause (empty text, a model of the wrong kind, a text
+    the model cannot read) come back as a message in the state, not as an error.
+    """
+    device = str(getattr(model, "device", "cpu"))
+    wrong = wrong_kind_message(model, "fill_mask")
+    if wrong:
+        return MaskState(device, message=wrong)
+    if not isinstance(text, str) or not text.strip():
+        return MaskState(device)
+    start = time.perf_counter()
+    try:
+        sentence = prepare_sentence(model, text)
+        masked = [p for p in masked if p in sentence.maskable]
+        predictions = fill_masked(model, sentence, masked, top_k)
+        corruption = corruption_of(model, sentence, seed) if show_corruption and sentence.maskable else None
+    except (ValueError, TypeError) as error:  # the hub's InputError is a ValueError
+        return MaskState(device, message=str(error))
+    latency = (time.perf_counter() - start) * 1000
+    return MaskState(device, sentence, masked, predictions, latency, corruption)
+
+
+# ------------------------------------------------------------------- view
+
+
+class MaskExplorer(LectureWidget):
+    """A sentence as clickable token chips; masked chips get the model's top-k guesses."""
+
+    def __init__(self, model, text: str = "The capital of France is Paris.", masked: tuple[int, ...] = (),
+                 top_k: int = 5):
+        self.model = model
+        self.masked: list[int] = list(masked)
+        self.state: MaskState | None = None
+        # continuous_update=False: the model runs when the learner presses Enter or
+        # leaves the box, not on every keystroke (debounced typing).
+        self.text = widgets.Text(value=text, description="sentence", continuous_update=False,
+                                 layout=widgets.Layout(width="95%"))
+        self.top_k = widgets.IntSlider(value=top_k, min=1, max=10, description="top-k")
+        self.corrupt = widgets.ToggleButton(value=False, description="show 80/10/10 corruption",
+                                            layout=widgets.Layout(width="auto"))
+        self.chips = widgets.HBox(layout=widgets.Layout(flex_flow="row wrap"))
+        self.view = widgets.HTML()
+        self.text.observe(lambda change: self._new_sentence(), names="value")
+        self.top_k.observe(lambda change: self._update(), names="value")
+        self.corrupt.observe(lambda change: self._update(), names="value")
+        super().__init__([self.text, widgets.HBox([self.top_k, self.corrupt]), self.chips, self.view])
+        self.add_class("lk-mask-explorer-widget")
+        self._update(rebuild_chips=True)
+
+    def _new_sentence(self) -> None:
+        self.masked = []
+        self._update(rebuild_chips=True)
+
+    def toggle(self, position: int) -> None:
+        """Mask the token at ``position``, or unmask it if it is masked."""
+        if position in self.masked:
+            self.masked.remove(position)
+        else:
+            self.masked.append(position)
+        self._update()
+
+    def _chip_button(self, position: int, label: str) -> widgets.ToggleButton:
+        button = widgets.ToggleButton(value=position in self.masked, description=label, tooltip=label,
+                                      layout=widgets.Layout(width="auto", margin="2px"))
+        button.add_class("lk-chip")
+        button.observe(lambda change: self.toggle(position), names="value")
+        return button
+
+    def _update(self, rebuild_chips: bool = False) -> None:
+        self.state = mask_explorer_update(
+            self.model, self.text.value, self.masked, self.top_k.value, self.corrupt.value)
+        if rebuild_chips:
+            sentence = self.state.sentence
+            self.chips.children = [] if sentence is None else [
+                self._chip_button(i, sentence.labels[i]) for i in sentence.maskable
+            ]
+        self.view.value = self.state.html(chips=False)
+
+    def static_html(self) -> str:
+        return self.state.html(chips=True)

@@ -1,0 +1,221 @@
+"""NextTokenExplorer: what a decoder thinks comes next, and how sure it was so far.
+
+A causal LM (GPT, LECTURE.md §6) turns every prefix into a probability for each
+possible next token. The view shows the top-k of that distribution (reshaped by
+temperature), lets the learner append a candidate by clicking it, colours the
+prompt by how probable each of its tokens was under the model, and streams a
+seeded sample.
+
+Pure functions (unit-tested): ``fit_prompt``, ``next_token_candidates``,
+``prompt_colours_html``, ``next_token_html``, ``next_token_update``.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import ipywidgets as widgets
+import pandas as pd
+
+from ..hub.errors import HubError
+from .base import LectureWidget, escape, probability_bars_html
+from .mask_explorer import MAX_CHARACTERS, status_html, wrong_kind_message
+
+HINT = "Type a prompt above: the model shows which tokens it expects next."
+
+
+def fit_prompt(model, prompt: str) -> tuple[str, str]:
+    """The end of ``prompt`` that fits the model's context, and a notice if it was cut.
+
+    The next token depends most on the latest words, so a long prompt keeps its
+    end (the beginning is dropped), leaving room for the start token.
+    """
+    if not isinstance(prompt, str):
+        raise TypeError(f"The prompt must be text; got {type(prompt).__name__}.")
+    notice = ""
+    if len(prompt) > MAX_CHARACTERS:
+        prompt = prompt[-MAX_CHARACTERS:]
+        notice = f"Only the last {MAX_CHARACTERS:,} characters are used."
+    tokens = model.tokenize(prompt)
+    room = model.max_length - 1  # one place for the start-of-text token
+    content = tokens[~tokens.special]
+    if len(content) > room:
+        cut = int(content.start.iloc[len(content) - room])
+        notice = (f"The prompt is {len(content)} tokens long but {model.name} reads at most "
+                  f"{model.max_length}: only its last {room} tokens are used.")
+        prompt = prompt[cut:]
+    return prompt, notice
+
+
+def next_token_candidates(model, prompt: str, top_k: int = 10, temperature: float = 1.0) -> pd.DataFrame:
+    """Top-k next tokens with their probabilities at this temperature (rank, token, id, probability)."""
+    return model.next_token(prompt, top_k=top_k, temperature=temperature)
+
+
+def prompt_token_probabilities(model, prompt: str) -> pd.DataFrame:
+    """Each prompt token with p(token | tokens before it); empty when the model cannot score it."""
+    try:
+        score = model.score(prompt)
+    except (HubError, ValueError):  # e.g. one token and no start-of-text token to condition on
+        return pd.DataFrame(columns=["text", "start", "end", "probability"])
+    table = score.tokens.copy()
+    table["probability"] = [math.exp(v) for v in table.log_prob]
+    return table
+
+
+def _colour(probability: float) -> str:
+    """Red for surprising tokens, green for expected ones (log scale: 1e-4 .. 1)."""
+    level = min(1.0, max(0.0, (math.log10(max(probability, 1e-12)) + 4) / 4))
+    hue = 120 * level
+    return f"hsl({hue:.0f}, 70%, 85%)"
+
+
+def prompt_colours_html(prompt: str, table: pd.DataFrame) -> str:
+    """The prompt with each token's characters coloured by its probability under the model."""
+    pieces, cursor = [], 0
+    for start, end, p in zip(table.start, table.end, table.probability, strict=True):
+        start, end = int(start), int(end)
+        if start < cursor or end <= start:
+            continue
+        pieces.append(escape(prompt[cursor:start]))
+        pieces.append(f"<span title='p = {p:.3g}' style='background:{_colour(p)};white-space:pre-wrap'>"
+                      f"{escape(prompt[start:end])}</span>")
+        cursor = end
+    pieces.append(escape(prompt[cursor:]))
+    legend = ("<small style='color:#666'>colour = probability of each token given the tokens before it: "
+              f"<span style='background:{_colour(1e-4)}'>&nbsp;surprising&nbsp;</span> … "
+              f"<span style='background:{_colour(1.0)}'>&nbsp;expected&nbsp;</span></small>")
+    return (f"<div class='lk-prompt' style='font-family:monospace;white-space:pre-wrap;margin:4px 0'>"
+            f"{''.join(pieces)}</div>{legend}")
+
+
+def show_token(token: str) -> str:
+    """A candidate as the learner should read it: spaces and newlines made visible."""
+    return token.replace(" ", "␣").replace("\n", "⏎") or "∅"
+
+
+@dataclass
+class NextTokenState:
+    device: str
+    prompt: str = ""
+    candidates: pd.DataFrame | None = None
+    prompt_tokens: pd.DataFrame | None = None
+    temperature: float = 1.0
+    notice: str = ""
+    message: str = ""
+    latency_ms: float | None = None
+    generated: str = ""
+    extra: list[str] = field(default_factory=list)
+
+    def html(self) -> str:
+        return next_token_html(self)
+
+
+def next_token_html(state: NextTokenState) -> str:
+    parts = [status_html(state.device, state.latency_ms)]
+    if state.message:
+        parts.append(f"<div class='lk-message' style='color:#b00'>{escape(state.message)}</div>")
+    if state.candidates is None:
+        if not state.message:
+            parts.append(f"<div class='lk-hint' style='color:#666'>{escape(HINT)}</div>")
+        return "<div class='lk-next-token'>" + "".join(parts) + "</div>"
+    if state.notice:
+        parts.append(f"<div class='lk-notice' style='color:#a60'>{escape(state.notice)}</div>")
+    if state.prompt_tokens is not None:
+        parts.append(prompt_colours_html(state.prompt, state.prompt_tokens))
+    if state.generated:
+        parts.append("<div class='lk-generated' style='font-family:monospace;white-space:pre-wrap'>"
+                     f"<b>sampled continuation:</b> {escape(state.generated)}</div>")
+    table = state.candidates
+    parts.append(probability_bars_html([show_token(t) for t in table.token], list(table.probability),
+                                       f"next token (temperature {state.temperature:.2g})"))
+    return "<div class='lk-next-token'>" + "".join(parts) + "</div>"
+
+
+def next_token_update(model, prompt: str, top_k: int = 10, temperature: float = 1.0) -> NextTokenState:
+    """From the prompt to what the widget shows; learner mistakes become messages."""
+    device = str(getattr(model, "device", "cpu"))
+    wrong = wrong_kind_message(model, "next_token")
+    if wrong:
+        return NextTokenState(device, message=wrong)
+    if not isinstance(prompt, str) or not prompt.strip():
+        return NextTokenState(device, prompt=prompt if isinstance(prompt, str) else "")
+    start = time.perf_counter()
+    try:
+        fitted, notice = fit_prompt(model, prompt)
+        candidates = next_token_candidates(model, fitted, top_k, temperature)
+        colours = prompt_token_probabilities(model, fitted) if model.kind == "causal-lm" else None
+    except (ValueError, TypeError) as error:  # the hub's InputError is a ValueError
+        return NextTokenState(device, prompt=prompt, message=str(error))
+    latency = (time.perf_counter() - start) * 1000
+    return NextTokenState(device, fitted, candidates, colours, temperature, notice, latency_ms=latency)
+
+
+# ------------------------------------------------------------------- view
+
+
+class NextTokenExplorer(LectureWidget):
+    """Prompt box, top-k next tokens (click one to append it), temperature, seeded streaming."""
+
+    def __init__(self, model, prompt: str = "The capital of France is", top_k: int = 8,
+                 temperature: float = 1.0, seed: int = 0, max_new_tokens: int = 20):
+        self.model = model
+        self.state: NextTokenState | None = None
+        # continuous_update=False: the model runs on Enter or when the box loses focus.
+        self.prompt = widgets.Textarea(value=prompt, description="prompt", continuous_update=False,
+                                       layout=widgets.Layout(width="95%", height="60px"))
+        self.top_k = widgets.IntSlider(value=top_k, min=1, max=20, description="top-k")
+        self.temperature = widgets.FloatLogSlider(value=temperature, base=10, min=-1, max=1, step=0.05,
+                                                  description="temperature", readout_format=".2f")
+        self.seed = widgets.IntText(value=seed, description="seed", layout=widgets.Layout(width="160px"))
+        self.max_new_tokens = max_new_tokens
+        self.generate = widgets.Button(description="generate (seeded)", icon="play")
+        self.candidates = widgets.HBox(layout=widgets.Layout(flex_flow="row wrap"))
+        self.view = widgets.HTML()
+        self.prompt.observe(lambda change: self._update(), names="value")
+        self.top_k.observe(lambda change: self._update(), names="value")
+        self.temperature.observe(lambda change: self._update(), names="value")
+        self.generate.on_click(lambda button: self.stream())
+        super().__init__([self.prompt, widgets.HBox([self.top_k, self.temperature]),
+                          widgets.HBox([self.generate, self.seed]), self.candidates, self.view])
+        self._update()
+
+    def append(self, token: str) -> None:
+        """Add a candidate to the prompt (the update follows from the prompt's change)."""
+        self.prompt.value = self.prompt.value + token
+
+    def _candidate_button(self, token: str, probability: float) -> widgets.Button:
+        button = widgets.Button(description=f"{show_token(token)}  {probability:.2f}",
+                                tooltip=f"append {token!r}", layout=widgets.Layout(width="auto", margin="2px"))
+        button.on_click(lambda _: self.append(token))
+        return button
+
+    def _update(self) -> None:
+        self.state = next_token_update(self.model, self.prompt.value, self.top_k.value, self.temperature.value)
+        table = self.state.candidates
+        self.candidates.children = [] if table is None else [
+            self._candidate_button(t, p) for t, p in zip(table.token, table.probability, strict=True)
+        ]
+        self.view.value = self.state.html()
+
+    def stream(self) -> str:
+        """Sample a continuation with the seed, showing it piece by piece as it is written."""
+        if self.state is None or self.state.candidates is None:
+            return ""
+        written = ""
+        try:
+            for piece in self.model.stream(self.state.prompt, self.max_new_tokens,
+                                           temperature=self.temperature.value, top_k=self.top_k.value,
+                                           seed=int(self.seed.value)):
+                written += piece
+                self.state.generated = written
+                self.view.value = self.state.html()
+        except (ValueError, TypeError) as error:
+            self.state.message = str(error)
+            self.view.value = self.state.html()
+        return written
+
+    def static_html(self) -> str:
+        return self.state.html()
