@@ -113,5 +113,7 @@ def test_bad_inputs_get_clear_messages():
         bert(ids, next_sentence_label=torch.tensor([0, 1]))
     with pytest.raises(ValueError, match="no segment embeddings"):
         gpt.embeddings(ids, torch.ones_like(ids))
+    with pytest.raises(ValueError, match="labels has shape"):
+        bert(ids, labels=ids[:, :3])
     with pytest.raises(ValueError, match="decoder_input_ids, or labels"):
         t5(ids)

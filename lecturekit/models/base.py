@@ -99,8 +99,8 @@ def check_input_ids(input_ids: torch.Tensor, config: TransformerConfig, name: st
             f"{name} must have shape (batch, sequence_length), got shape {tuple(input_ids.shape)}; "
             "for one sequence use ids[None]."
         )
-    if input_ids.dtype not in (torch.long, torch.int32, torch.int16, torch.uint8, torch.int8):
-        raise TypeError(f"{name} must hold integer token ids, got dtype {input_ids.dtype}.")
+    if input_ids.dtype not in (torch.long, torch.int32):
+        raise TypeError(f"{name} must hold integer token ids (int64 or int32), got dtype {input_ids.dtype}.")
     if input_ids.shape[1] == 0:
         raise ValueError(f"{name} is empty: a sequence needs at least one token.")
     if input_ids.shape[1] > config.max_positions:
@@ -120,7 +120,7 @@ def check_attention_mask(attention_mask: torch.Tensor | None, input_ids: torch.T
     if attention_mask is not None and tuple(attention_mask.shape) != tuple(input_ids.shape):
         raise ValueError(
             f"{name} has shape {tuple(attention_mask.shape)} but the ids have shape "
-            f"{tuple(input_ids.shape)}; it needs one 1/0 per token."
+            f"{tuple(input_ids.shape)}; it needs one value per token."
         )
 
 

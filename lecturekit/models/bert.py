@@ -113,7 +113,10 @@ class LectureBERT(LectureModel):
         logits = self.mlm_head(x, self.embeddings.token.weight)
 
         nsp_logits = self.nsp_head(x) if self.nsp_head is not None else None
-        mlm_loss = cross_entropy(logits, labels) if labels is not None else None
+        mlm_loss = None
+        if labels is not None:
+            check_attention_mask(labels, input_ids, "labels")
+            mlm_loss = cross_entropy(logits, labels)
         nsp_loss = None
         if next_sentence_label is not None:
             if nsp_logits is None:

@@ -106,7 +106,10 @@ class LectureT5(LectureModel):
             x, mask, is_causal, memory, memory_mask, output_hidden_states, output_attentions
         )
         logits = nn.functional.linear(x, self.token.weight)
-        loss = cross_entropy(logits, labels) if labels is not None else None
+        loss = None
+        if labels is not None:
+            check_attention_mask(labels, decoder_input_ids, "labels")
+            loss = cross_entropy(logits, labels)
         return LectureModelOutput(
             logits=logits,
             loss=loss,
