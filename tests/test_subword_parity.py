@@ -9,11 +9,13 @@ deterministically and mix many kinds of text that tokenizers get wrong.
 from __future__ import annotations
 
 import random
+import unicodedata
 
 import pytest
 
 from lecturekit import bundled
 from lecturekit.subword import ByteLevelBPETokenizer, VocabularyError, WordPieceTokenizer
+from lecturekit.subword.byte_level import bytes_to_unicode
 
 NUM_STRINGS = 1200
 
@@ -203,6 +205,60 @@ def test_wordpiece_vocabulary_is_bert_base_uncased(wordpiece_pair):
     assert len(ours.tokenize("transformerify")) > 1 and ours.tokenize("transformerify")[
         1
     ].startswith("##")
+
+
+def random_character_strings(characters: list[str], count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return [
+        "".join(
+            rng.choice(characters) if rng.random() < 0.7 else rng.choice(" ab.,\n")
+            for _ in range(rng.randint(1, 15))
+        )
+        for _ in range(count)
+    ]
+
+
+def test_wordpiece_matches_on_any_character_of_unicode_3_2(wordpiece_pair):
+    # Characters from the whole Unicode 3.2 repertoire (~95,000 with private use),
+    # all scripts and categories, except the few whose category has changed since
+    # (U+1886 was a letter, is now a combining mark). Newer characters may be
+    # classified differently by the Rust library's older tables (see wordpiece.py).
+    ours, theirs = wordpiece_pair
+    old = [
+        chr(c)
+        for c in range(0x110000)
+        if not 0xD800 <= c <= 0xDFFF
+        and unicodedata.ucd_3_2_0.category(chr(c)) != "Cn"
+        and unicodedata.ucd_3_2_0.category(chr(c)) == unicodedata.category(chr(c))
+    ]
+    strings = random_character_strings(old, 1000, seed=3)
+    mismatches = [
+        s for s in strings if ours.encode(s) != theirs.encode(s, add_special_tokens=False)
+    ]
+    assert not mismatches, f"{len(mismatches)} differ, e.g. {mismatches[:3]!r}"
+
+
+def test_byte_level_matches_on_any_code_point(byte_level_pair):
+    ours, theirs = byte_level_pair
+    every = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    strings = random_character_strings(every, 1000, seed=4)
+    mismatches = [
+        s for s in strings if ours.encode(s) != theirs.encode(s, add_special_tokens=False)
+    ]
+    assert not mismatches, f"{len(mismatches)} differ, e.g. {mismatches[:3]!r}"
+
+
+def test_bytes_missing_from_the_vocabulary_are_dropped_like_hugging_face(byte_level_pair):
+    ours, theirs = byte_level_pair
+    table = bytes_to_unicode()
+    vocab = theirs.get_vocab()
+    assert ours.missing_bytes() == [b for b in range(256) if table[b] not in vocab]
+    assert 0 < len(ours.missing_bytes()) < 30  # SmolLM2 lacks a few byte tokens
+    text = "a\x04b !\x06! \U00040000 end"  # U+40000 starts with the missing byte 0xF1
+    assert ours.encode(text) == theirs.encode(text, add_special_tokens=False)
+    assert ours.decode(ours.encode(text)) == theirs.decode(
+        theirs.encode(text, add_special_tokens=False)
+    )
 
 
 def test_byte_level_ids_match_hugging_face_smollm2(strings, byte_level_pair):

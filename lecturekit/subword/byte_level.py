@@ -1,8 +1,8 @@
 """Byte-level BPE (GPT-2 style) with SmolLM2's real vocabulary and merges.
 
 Why bytes: any text, in any script, with emoji or typos, is a sequence of UTF-8
-bytes, and there are only 256 byte values. Start BPE from bytes and nothing is
-ever unknown: there is no UNK token at all.
+bytes, and there are only 256 byte values. Start BPE from all of them and
+nothing is ever unknown: there is no UNK token at all.
 
 Steps to encode:
 1. special tokens such as ``<|im_start|>`` are cut out first and keep their own id;
@@ -13,8 +13,10 @@ Steps to encode:
 4. the merges are replayed on each chunk, earliest learned first.
 
 Decoding turns the pieces back into bytes and the bytes into text, so
-``decode(encode(text)) == text`` for any text (lone surrogates, which UTF-8
-cannot hold, are replaced by U+FFFD first).
+``decode(encode(text)) == text`` for ordinary text. Two exceptions: lone
+surrogates, which UTF-8 cannot hold, are replaced by U+FFFD first; and a byte
+that has no token in the vocabulary is dropped, as the Hugging Face tokenizer
+drops it (SmolLM2 lacks a few, see ``missing_bytes``).
 """
 
 from __future__ import annotations
@@ -115,7 +117,22 @@ class ByteLevelBPETokenizer:
 
     def _encode_chunk(self, chunk: str) -> tuple[int, ...]:
         symbols = [self.byte_to_char[b] for b in chunk.encode("utf-8")]
+        # A byte with no token of its own is dropped, as the Hugging Face BPE
+        # model does when there is no UNK token (see ``missing_bytes``).
+        symbols = [s for s in symbols if s in self.vocab]
         return tuple(self.vocab[piece] for piece in apply_merges(symbols, self.ranks))
+
+    def missing_bytes(self) -> list[int]:
+        """Byte values that have no token of their own in this vocabulary.
+
+        In principle a byte-level vocabulary holds all 256 bytes. SmolLM2's lacks
+        21: six rarely used control characters (0x04, 0x06, 0x13, 0x14, 0x16,
+        0x1D), bytes that never occur in UTF-8 (0xC0, 0xC1, 0xF5-0xFF), and 0xF1
+        and 0xF2, which start characters in the almost unused Unicode planes
+        4-11. Such bytes are dropped when encoding, so text containing them does
+        not survive encode -> decode.
+        """
+        return [byte for byte, char in self.byte_to_char.items() if char not in self.vocab]
 
     def _pieces(self, text: str):
         """Yield (is_special, piece) for the special tokens and the plain text between them."""
