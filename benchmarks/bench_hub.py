@@ -42,14 +42,17 @@ PROMPT_32 = (
 )
 
 
-def median_ms(action, repeats: int) -> float:
-    action()  # warm-up: first calls allocate buffers
-    times = []
+def median_ms(ours, reference, repeats: int) -> tuple[float, float]:
+    """Median milliseconds of two actions, measured alternately so that a busy
+    machine slows both alike (the ratio stays meaningful even when times are not)."""
+    ours(), reference()  # warm-up: first calls allocate buffers
+    times: dict[str, list[float]] = {"ours": [], "reference": []}
     for _ in range(repeats):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
+        for key, action in (("ours", ours), ("reference", reference)):
+            start = time.perf_counter()
+            action()
+            times[key].append(time.perf_counter() - start)
+    return statistics.median(times["ours"]) * 1000, statistics.median(times["reference"]) * 1000
 
 
 def cold_load_seconds(name: str) -> float:
@@ -101,8 +104,8 @@ def next_token_row(repeats: int) -> tuple:
             logits = model.module(input_ids=tensor).logits[0, -1]
             torch.softmax(logits.float(), -1).topk(10)
 
-    ours = median_ms(lambda: model.next_token(PROMPT_32, top_k=10), repeats)
-    return ("next_token, smollm2-135m, 32-token prompt", ours, median_ms(reference, repeats), "< 200 ms")
+    ours, ref = median_ms(lambda: model.next_token(PROMPT_32, top_k=10), reference, repeats)
+    return ("next_token, smollm2-135m, 32-token prompt", ours, ref, "< 200 ms")
 
 
 def fill_mask_row(repeats: int) -> tuple:
@@ -133,8 +136,8 @@ def fill_mask_row(repeats: int) -> tuple:
         with torch.inference_mode():
             torch.softmax(model.module(input_ids=ids).logits[0, position].float(), -1).topk(5)
 
-    ours = median_ms(lambda: model.fill_mask(text, top_k=5), repeats)
-    return (label, ours, median_ms(reference, repeats), "< 30 ms")
+    ours, ref = median_ms(lambda: model.fill_mask(text, top_k=5), reference, repeats)
+    return (label, ours, ref, "< 30 ms")
 
 
 def main() -> int:
@@ -142,7 +145,9 @@ def main() -> int:
     parser.add_argument("--skip-cold", action="store_true", help="skip the fresh-process cold loads (~1 min)")
     parser.add_argument("--repeats", type=int, default=20)
     args = parser.parse_args()
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {os.cpu_count()} CPUs, device cpu")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {os.cpu_count()} CPUs, "
+          f"load average {load:.1f}, device cpu")
     rows = [*load_rows(args.skip_cold), next_token_row(args.repeats), fill_mask_row(args.repeats)]
     print(f"{'measurement':<75} {'ours ms':>9} {'ref ms':>9} {'ours/ref':>9}  target")
     for label, ours, reference, target in rows:
