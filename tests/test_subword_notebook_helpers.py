@@ -63,7 +63,10 @@ def test_word_vectors_match_the_plain_transformers_forward_pass(word_vectors):
     with torch.no_grad():
         hidden = model(**encoding).last_hidden_state[0]
     # [CLS] the soup was ta ##sty . [SEP]: "tasty" is two pieces, at positions 4 and 5
-    assert tokenizer.convert_ids_to_tokens(encoding["input_ids"][0, 4:6].tolist()) == ["ta", "##sty"]
+    assert tokenizer.convert_ids_to_tokens(encoding["input_ids"][0, 4:6].tolist()) == [
+        "ta",
+        "##sty",
+    ]
     mean = word_vectors.word_vector("the soup was tasty .", 3)
     assert torch.allclose(mean, hidden[4:6].mean(0), atol=1e-5)
     assert torch.allclose(word_vectors.word_vector("the soup was tasty .", 1), hidden[2], atol=1e-5)
