@@ -63,20 +63,18 @@ PATTERNS = {
     "antonyms": {
         "hot": "cold", "big": "small", "up": "down", "happy": "sad", "fast": "slow", "open": "closed",
         "early": "late", "rich": "poor", "strong": "weak", "full": "empty", "wet": "dry",
-        "true": "false", "win": "lose", "love": "hate", "day": "night", "left": "right",
-        "black": "white", "inside": "outside",
+        "true": "false", "win": "lose", "love": "hate", "day": "night",
     },
     "plurals": {
         "cat": "cats", "dog": "dogs", "child": "children", "mouse": "mice", "box": "boxes",
         "city": "cities", "man": "men", "foot": "feet", "tooth": "teeth", "woman": "women",
         "baby": "babies", "knife": "knives", "leaf": "leaves", "bus": "buses", "goose": "geese",
-        "person": "people", "wolf": "wolves", "church": "churches",
     },
     "capitals": {
         "France": "Paris", "Germany": "Berlin", "Italy": "Rome", "Spain": "Madrid", "Japan": "Tokyo",
         "Russia": "Moscow", "Egypt": "Cairo", "Canada": "Ottawa", "Greece": "Athens",
         "Portugal": "Lisbon", "Ireland": "Dublin", "Norway": "Oslo", "Poland": "Warsaw",
-        "Austria": "Vienna", "Kenya": "Nairobi", "Peru": "Lima", "Cuba": "Havana", "Thailand": "Bangkok",
+        "Austria": "Vienna", "Kenya": "Nairobi",
     },
 }
 SHOTS = (0, 3)
@@ -97,7 +95,7 @@ def accuracy(model, pairs: dict[str, str], shots: int) -> float:
     return sum(p == e for p, e in zip(predicted, expected, strict=True)) / len(pairs)
 
 
-@pytest.mark.slow  # ~30 s CPU, ~60 s wall on 2 busy cores (+ a one-time ~30 s conversion)
+@pytest.mark.slow  # 40-80 s on 2 busy cores (+ a one-time ~30 s conversion on a fresh cache)
 def test_smollm2_few_shot_accuracy_rises_with_demonstrations():
     model = load_model("smollm2-135m", device="cpu")
     assert model.kind == "causal-lm" and 134e6 < model.num_parameters < 135e6
