@@ -6,7 +6,7 @@ import argparse
 import importlib
 import sys
 
-AREAS: tuple[str, ...] = ()
+AREAS: tuple[str, ...] = ("lecturekit.world.cli", "lecturekit.train.pretrain")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,250 @@
+"""``lecturekit pretrain --config FILE``: from a config file to a shipped checkpoint.
+
+A config (JSON) names everything a run depends on, so the checkpoint it writes is
+reproducible by running the same command again:
+
+    {
+      "name": "lecture-bert",                       # the model's name
+      "objective": "mlm",                           # mlm | clm | span
+      "model": {"preset": "bert_like", "d_model": 128, ...},   # TransformerConfig fields
+      "corpus": {"words": 1000000, "seed": 0},      # lecturekit.world.build_corpus
+      "tokenizer": {"path": "...tokenizer.json", "num_merges": 3000},
+      "block_size": 64, "batch_size": 32,
+      "train": {"steps": 2000, "learning_rate": 0.001, ...},   # TrainConfig fields
+      "probes_per_category": 40,
+      "out": "lecturekit/checkpoints/lecture-bert",
+      "work_dir": "runs/lecture-bert"               # resumable training state (not shipped)
+    }
+
+Relative paths are relative to the current folder (run from the repository root).
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import shlex
+import sys
+import time
+from pathlib import Path
+
+import torch
+from tokenizers import Tokenizer
+
+from ..models import LectureBERT, LectureGPT, LectureT5, TransformerConfig, count_parameters
+from ..runtime import device as default_device
+from ..runtime import seed_everything
+from .callbacks import ProbeCallback, probe_scorer
+from .checkpoint import resume, save_checkpoint
+from .data import BatchStream, build_tokenizer, framed
+from .loop import TrainConfig, train
+
+OBJECTIVES = {
+    "mlm": (LectureBERT, "masked-lm", "bert_like"),
+    "clm": (LectureGPT, "causal-lm", "gpt_like"),
+    "span": (LectureT5, "encoder-decoder", "t5_like"),
+}
+VALIDATION_SHARE = 0.02
+
+
+class ConfigError(ValueError):
+    """A pretraining config that cannot be used; the message says why."""
+
+
+def read_config(path) -> dict:
+    path = Path(path)
+    try:
+        config = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise ConfigError(f"no config file at {path}") from None
+    except json.JSONDecodeError as error:
+        raise ConfigError(f"{path} is not valid JSON: {error}") from None
+    for key in ("name", "objective", "model", "corpus", "tokenizer", "train", "out"):
+        if key not in config:
+            raise ConfigError(f"{path}: the config needs a {key!r} entry")
+    if config["objective"] not in OBJECTIVES:
+        raise ConfigError(f"{path}: objective must be one of {', '.join(OBJECTIVES)}, not {config['objective']!r}")
+    return config
+
+
+def corpus_documents(corpus: dict) -> tuple[list[str], list[str]]:
+    """Training and validation documents of the lecture world (the last 2% validate)."""
+    from ..world import build_corpus
+
+    documents = [d.text for d in build_corpus(corpus["words"], seed=corpus.get("seed", 0)).documents]
+    cut = max(1, int(len(documents) * (1 - VALIDATION_SHARE)))
+    return documents[:cut], documents[cut:]
+
+
+def shared_tokenizer(spec: dict, documents: list[str]) -> Tokenizer:
+    """Load the shared tokenizer, or learn it from the documents and save it."""
+    path = Path(spec["path"])
+    if path.is_file():
+        return Tokenizer.from_file(str(path))
+    tokenizer = build_tokenizer(documents, num_merges=spec.get("num_merges", 3000))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tokenizer.save(str(path))
+    return tokenizer
+
+
+def build_model(config: dict, vocab_size: int):
+    model_class, _, default_preset = OBJECTIVES[config["objective"]]
+    settings = dict(config["model"])
+    preset = settings.pop("preset", default_preset)
+    model_config = getattr(TransformerConfig, preset)(vocab_size, **settings)
+    return model_class(model_config)
+
+
+def probe_items(per_category: int, seed: int = 0):
+    """A fixed, balanced sample of the world's probes (the same for every model)."""
+    import random
+
+    from ..world import CATEGORIES, make_world, probes
+
+    world = make_world(seed)
+    sample = []
+    for category in CATEGORIES:
+        items = probes(world, category)
+        sample += random.Random(seed).sample(items, min(per_category, len(items)))
+    return sample
+
+
+def pretrain(config: dict, command: str = "", resume_from: str | None = None, progress: bool = True,
+             device=None) -> Path:
+    """Run one pretraining config end to end and write the checkpoint with its model card."""
+    started = time.perf_counter()
+    seed = config["train"].get("seed", 0)
+    seed_everything(seed)
+    target = torch.device(device) if device else default_device()
+    train_docs, val_docs = corpus_documents(config["corpus"])
+    tokenizer = shared_tokenizer(config["tokenizer"], train_docs)
+    _, kind, _ = OBJECTIVES[config["objective"]]
+    train_config = TrainConfig(**config["train"])
+    stream_args = dict(objective=config["objective"], block_size=config.get("block_size", 64),
+                       batch_size=config.get("batch_size", 32))
+    batches = BatchStream(tokenizer, train_docs, seed=seed, **stream_args)
+    validation = BatchStream(tokenizer, val_docs, seed=seed + 1, **stream_args).batches(train_config.eval_batches)
+    items = probe_items(config.get("probes_per_category", 40))
+    callbacks = [ProbeCallback(items, framed(tokenizer, kind), kind)] if config.get("probe_during_training", True) else []
+
+    work_dir = Path(config.get("work_dir", f"runs/{config['name']}"))
+    if resume_from:
+        model, optimizer, start, history, _ = resume(resume_from, device=target)
+        # Skip the batches already seen, so a resumed run sees the same data as an unbroken one.
+        for _ in range(start * train_config.accumulation):
+            next(batches)
+    else:
+        model, optimizer, start, history = build_model(config, tokenizer.get_vocab_size()), None, 0, None
+    model.to(target)
+    if optimizer is None:
+        from .loop import make_optimizer
+
+        optimizer = make_optimizer(model, train_config)
+
+    def keep_state(state):
+        save_checkpoint(work_dir, state.model, optimizer, state.step, state.history, train_config)
+
+    history = train(model, batches, train_config, eval_batches=validation, callbacks=[*callbacks, keep_state],
+                    device=target, optimizer=optimizer, start_step=start, history=history, progress=progress)
+
+    out = Path(config["out"])
+    model.to("cpu").save_pretrained(out)
+    framed(tokenizer, kind).save(str(out / "tokenizer.json"))
+    final = _final_probe_table(model, tokenizer, kind, config)
+    card = {
+        "name": config["name"],
+        "command": command or f"lecturekit pretrain --config {config.get('_path', '?')}",
+        "objective": config["objective"],
+        "kind": kind,
+        "parameters": count_parameters(model),
+        "data": {**config["corpus"], "train_documents": len(train_docs), "validation_documents": len(val_docs),
+                 "tokens_seen": history.tokens[-1] if history.tokens else 0},
+        "tokenizer": {"vocab_size": tokenizer.get_vocab_size(), **config["tokenizer"]},
+        "train": train_config.to_dict(),
+        "block_size": stream_args["block_size"], "batch_size": stream_args["batch_size"],
+        "steps": history.step[-1] if history.step else 0,
+        "wall_time_seconds": round(time.perf_counter() - started, 1),
+        "device": _device_name(target),
+        "final_train_loss": round(history.final_train_loss, 4),
+        "final_validation_loss": round(history.val_loss[-1], 4) if history.val_loss else None,
+        "probes": final.reset_index().round(3).to_dict(orient="records"),
+    }
+    (out / "card.json").write_text(json.dumps(card, indent=1) + "\n")
+    (out / "README.md").write_text(model_card_markdown(card))
+    return out
+
+
+def _final_probe_table(model, tokenizer, kind, config):
+    from ..world import make_world, probes, score_probes
+
+    model.eval()
+    items = probes(make_world(config.get("probe_seed", 0)))
+    return score_probes(probe_scorer(model, framed(tokenizer, kind), kind), items)
+
+
+def _device_name(target: torch.device) -> str:
+    if target.type == "cuda":
+        return f"cuda ({torch.cuda.get_device_name(target)})"
+    return f"{target.type} ({platform.processor() or platform.machine()}, torch {torch.__version__})"
+
+
+def model_card_markdown(card: dict) -> str:
+    rows = "\n".join(
+        f"| {p['category']} | {p['n']} | {p['top1']:.3f} | {p['top5']:.3f} | {p['mrr']:.3f} | {p['baseline_top1']:.3f} |"
+        for p in card["probes"]
+    )
+    return f"""# {card['name']}
+
+A lecture-scale {card['kind']} trained by lecturekit on the generated lecture world
+(objective: `{card['objective']}`). Weights: `model.safetensors`; architecture and sizes:
+`config.json`; tokenizer: `tokenizer.json`; everything below also in `card.json`.
+
+## How it was made
+
+    {card['command']}
+
+| | |
+| --- | --- |
+| parameters | {card['parameters']:,} |
+| data | lecture world, {card['data']['words']:,} words, seed {card['data'].get('seed', 0)} |
+| tokens seen | {card['data']['tokens_seen']:,} |
+| vocabulary | {card['tokenizer']['vocab_size']:,} tokens |
+| steps | {card['steps']:,} (batch {card['batch_size']} x {card['block_size']} tokens) |
+| wall time | {card['wall_time_seconds']:,} s |
+| device | {card['device']} |
+| final training loss | {card['final_train_loss']} |
+| final validation loss | {card['final_validation_loss']} |
+
+## Knowledge probes
+
+Cloze items from the world's facts, never seen verbatim in training. top-1/top-5:
+share of items whose answer is ranked first / in the first five among the item's
+candidates; mrr: mean reciprocal rank; baseline: always the most frequent answer.
+
+| category | n | top-1 | top-5 | mrr | baseline top-1 |
+| --- | --- | --- | --- | --- | --- |
+{rows}
+"""
+
+
+def register(commands) -> None:
+    parser = commands.add_parser("pretrain", help="pretrain a lecture model from a config file")
+    parser.add_argument("--config", required=True, help="JSON config (see lecturekit.train.pretrain)")
+    parser.add_argument("--resume", help="a work folder to continue training from")
+    parser.add_argument("--steps", type=int, help="override the number of steps (quick trials)")
+    parser.set_defaults(run=run)
+
+
+def run(args) -> int:
+    try:
+        config = read_config(args.config)
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    config["_path"] = args.config
+    if args.steps:
+        config["train"]["steps"] = args.steps
+    command = "lecturekit pretrain " + " ".join(shlex.quote(a) for a in sys.argv[2:]) if len(sys.argv) > 2 else ""
+    out = pretrain(config, command=command or f"lecturekit pretrain --config {args.config}", resume_from=args.resume)
+    print(f"wrote {out}")
+    return 0

@@ -1,0 +1,217 @@
+"""The pretraining loop, schedule, batches, checkpoints and the pretrain command."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+import torch
+
+from lecturekit.models import CheckpointError, LectureBERT, LectureGPT, LectureT5, TransformerConfig
+from lecturekit.train import BatchStream, TrainConfig, build_tokenizer, framed, resume, save_checkpoint, train
+from lecturekit.train.loop import evaluate, make_optimizer
+from lecturekit.train.schedule import warmup_cosine
+
+TEXTS = [
+    "Iroh went into the kitchen to make some tea.",
+    "Standing next to Iroh, Zuko pondered his destiny.",
+    "Zuko left the kitchen.",
+    "Stanford University is located in Stanford, California.",
+    "The sequence goes 1, 1, 2, 3, 5, 8, 13, 21.",
+] * 40
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    return build_tokenizer(TEXTS, num_merges=200)
+
+
+def tiny(model_class, vocab_size, **overrides):
+    preset = {LectureBERT: "bert_like", LectureGPT: "gpt_like", LectureT5: "t5_like"}[model_class]
+    settings = dict(d_model=32, n_heads=2, n_layers=2, d_ff=64, max_positions=32, dropout=0.0,
+                    attention_dropout=0.0)
+    return model_class(getattr(TransformerConfig, preset)(vocab_size, **{**settings, **overrides}))
+
+
+# ---------------------------------------------------------------- schedule
+
+def test_schedule_matches_transformers_cosine_with_warmup():
+    from transformers import get_cosine_schedule_with_warmup
+
+    # Reference: HF's schedule (warm-up reaching the peak at step `warmup`, cosine to 0).
+    parameter = torch.nn.Parameter(torch.zeros(1))
+    optimizer = torch.optim.SGD([parameter], lr=1.0)
+    reference = get_cosine_schedule_with_warmup(optimizer, num_warmup_steps=10, num_training_steps=100)
+    ours = []
+    for step in range(100):
+        ours.append(warmup_cosine(step, 10, 100, min_ratio=0.0))
+        optimizer.step()
+        reference.step()
+    reference_values = [get_cosine_schedule_with_warmup(torch.optim.SGD([parameter], lr=1.0), 10, 100).lr_lambdas[0](s)
+                        for s in range(100)]
+    # Ours reaches the peak one step later during warm-up (it never uses lr 0); after warm-up they agree.
+    assert all(math.isclose(a, b, abs_tol=1e-12) for a, b in zip(ours[10:], reference_values[10:], strict=True))
+    assert all(0 < a <= 1 for a in ours[:10]) and ours[:10] == sorted(ours[:10])
+
+
+def test_schedule_floor_and_bad_arguments():
+    assert math.isclose(warmup_cosine(99, 10, 100, min_ratio=0.1), 0.1, abs_tol=1e-3)
+    assert warmup_cosine(500, 10, 100, min_ratio=0.1) == pytest.approx(0.1)
+    for args in [(0, 10, 0), (0, 200, 100), (0, 10, 100, 1.5)]:
+        with pytest.raises(ValueError):
+            warmup_cosine(*args)
+
+
+# ---------------------------------------------------------------- tokenizer and batches
+
+def test_tokenizer_uses_our_bpe_merges_and_round_trips(tokenizer):
+    from lecturekit.subword import BPETokenizer, train_bpe
+    from lecturekit.subword.pretokenize import split_words
+
+    text = "Zuko went into the kitchen, pondering."
+    counts = {}
+    for t in TEXTS:
+        for w in split_words(t):
+            counts[w] = counts.get(w, 0) + 1
+    ours = BPETokenizer(train_bpe(counts, 200), {c for w in counts for c in w})
+    expected = ours.tokenize(text)
+    assert tokenizer.encode(text, add_special_tokens=False).tokens == expected
+    assert tokenizer.decode(tokenizer.encode("Zuko left the kitchen").ids) == "Zuko left the kitchen"
+
+
+def test_framing_per_model_kind(tokenizer):
+    assert framed(tokenizer, "masked-lm").encode("Zuko left").tokens[0] == "[CLS]"
+    assert framed(tokenizer, "masked-lm").encode("Zuko left").tokens[-1] == "[SEP]"
+    assert framed(tokenizer, "causal-lm").encode("Zuko left").tokens[0] == "[BOS]"
+    assert framed(tokenizer, "encoder-decoder").encode("Zuko left").tokens[-1] == "[EOS]"
+    with pytest.raises(ValueError, match="kind"):
+        framed(tokenizer, "diffusion")
+
+
+@pytest.mark.parametrize("objective", ["mlm", "clm", "span"])
+def test_batch_streams_are_reproducible_and_well_formed(tokenizer, objective):
+    first = next(BatchStream(tokenizer, TEXTS, objective, block_size=16, batch_size=4, seed=3))
+    again = next(BatchStream(tokenizer, TEXTS, objective, block_size=16, batch_size=4, seed=3))
+    assert all(torch.equal(first[k], again[k]) for k in first)
+    assert first["input_ids"].shape[0] == 4
+    labels = first["labels"]
+    if objective == "mlm":
+        chosen = labels != -100
+        assert first["input_ids"].shape[1] == 16
+        assert 0 < chosen.float().mean() < 0.5  # about 15% carry loss
+        assert (first["input_ids"][:, 0] == tokenizer.token_to_id("[CLS]")).all()
+    if objective == "clm":
+        assert torch.equal(labels, first["input_ids"])  # the model shifts the labels itself
+    if objective == "span":
+        sentinel = tokenizer.token_to_id("<extra_id_0>")
+        assert (labels[:, 0] == sentinel).all()
+
+
+def test_too_little_text_is_a_clear_error(tokenizer):
+    with pytest.raises(ValueError, match="too short"):
+        BatchStream(tokenizer, ["tiny"], "clm", block_size=64, batch_size=2)
+    with pytest.raises(ValueError, match="objective"):
+        BatchStream(tokenizer, TEXTS, "cloze", block_size=16, batch_size=2)
+
+
+# ---------------------------------------------------------------- the loop
+
+@pytest.mark.parametrize("model_class,objective", [(LectureBERT, "mlm"), (LectureGPT, "clm"), (LectureT5, "span")])
+def test_training_lowers_the_loss(tokenizer, model_class, objective):
+    torch.manual_seed(0)
+    model = tiny(model_class, tokenizer.get_vocab_size())
+    stream = BatchStream(tokenizer, TEXTS, objective, block_size=16, batch_size=8, seed=0)
+    validation = BatchStream(tokenizer, TEXTS, objective, block_size=16, batch_size=8, seed=1).batches(2)
+    config = TrainConfig(steps=60, learning_rate=3e-3, warmup_steps=5, eval_every=30)
+    initial = evaluate(model, validation, torch.device("cpu"))
+    seen = []
+    history = train(model, stream, config, eval_batches=validation, callbacks=[lambda s: seen.append(s.step)],
+                    device="cpu", progress=False)
+    assert seen == [30, 60]
+    assert initial == pytest.approx(math.log(tokenizer.get_vocab_size()), rel=0.1)  # a fresh model guesses uniformly
+    assert history.val_loss[-1] < 0.8 * initial
+    assert sum(history.train_loss[-10:]) < sum(history.train_loss[:10])
+    assert history.tokens == sorted(history.tokens) and history.tokens[-1] > 0
+
+
+def test_gradient_accumulation_equals_one_big_batch(tokenizer):
+    """Two half-batches accumulated give the same update as the whole batch at once."""
+    stream = BatchStream(tokenizer, TEXTS, "clm", block_size=16, batch_size=8, seed=0)
+    batch = next(stream)
+    halves = [{k: v[:4] for k, v in batch.items()}, {k: v[4:] for k, v in batch.items()}]
+    results = []
+    for batches, accumulation in [([batch], 1), (halves, 2)]:
+        torch.manual_seed(0)
+        model = tiny(LectureGPT, tokenizer.get_vocab_size())
+        config = TrainConfig(steps=1, learning_rate=1e-2, warmup_steps=0, eval_every=1, accumulation=accumulation)
+        train(model, iter(batches), config, device="cpu", progress=False)
+        results.append(torch.cat([p.detach().flatten() for p in model.parameters()]))
+    assert torch.allclose(results[0], results[1], atol=1e-5)
+
+
+def test_running_out_of_batches_says_so(tokenizer):
+    model = tiny(LectureGPT, tokenizer.get_vocab_size())
+    with pytest.raises(ValueError, match="ran out"):
+        train(model, iter([]), TrainConfig(steps=2, eval_every=1), device="cpu", progress=False)
+
+
+# ---------------------------------------------------------------- checkpoints
+
+def test_resume_continues_exactly_like_an_unbroken_run(tokenizer, tmp_path):
+    def stream():
+        return BatchStream(tokenizer, TEXTS, "mlm", block_size=16, batch_size=4, seed=0)
+
+    config = TrainConfig(steps=12, learning_rate=3e-3, warmup_steps=3, eval_every=6)
+    torch.manual_seed(0)
+    unbroken = tiny(LectureBERT, tokenizer.get_vocab_size())
+    train(unbroken, stream(), config, device="cpu", progress=False)
+
+    torch.manual_seed(0)
+    model = tiny(LectureBERT, tokenizer.get_vocab_size())
+    optimizer = make_optimizer(model, config)
+    batches = stream()
+    saved = {}
+
+    def stop_at_6(state):
+        if state.step == 6:
+            save_checkpoint(tmp_path / "ckpt", state.model, optimizer, state.step, state.history, config)
+            saved["rng"] = batches.generator.get_state()
+            raise KeyboardInterrupt  # the learner closes the laptop
+
+    with pytest.raises(KeyboardInterrupt):
+        train(model, batches, config, callbacks=[stop_at_6], optimizer=optimizer, device="cpu", progress=False)
+    model2, optimizer2, step, history, config2 = resume(tmp_path / "ckpt", device="cpu")
+    assert step == 6 and config2 == config and len(history.step) == 6
+    batches.generator.set_state(saved["rng"])  # the same data stream continues
+    train(model2, batches, config2, optimizer=optimizer2, start_step=step, history=history, device="cpu",
+          progress=False)
+    for (name, a), b in zip(unbroken.state_dict().items(), model2.state_dict().values(), strict=True):
+        assert torch.allclose(a, b, atol=1e-6), name
+
+
+def test_damaged_checkpoints_give_clear_errors(tokenizer, tmp_path):
+    config = TrainConfig(steps=1, eval_every=1)
+    model = tiny(LectureGPT, tokenizer.get_vocab_size())
+    optimizer = make_optimizer(model, config)
+    train(model, BatchStream(tokenizer, TEXTS, "clm", 16, 4), config, optimizer=optimizer, device="cpu",
+          progress=False)
+    folder = save_checkpoint(tmp_path / "ok", model, optimizer, 1, __import__("lecturekit").train.History(), config)
+    resume(folder)  # loads
+
+    (folder / "optimizer.safetensors").write_bytes(b"not a safetensors file")
+    with pytest.raises(CheckpointError, match="optimizer.safetensors is damaged"):
+        resume(folder)
+    (folder / "trainer_state.json").write_text("{broken")
+    with pytest.raises(CheckpointError, match="trainer_state.json is damaged"):
+        resume(folder)
+    # A checkpoint of a different configuration cannot be loaded into this one.
+    other = tiny(LectureGPT, tokenizer.get_vocab_size(), d_model=48)
+    other.save_pretrained(tmp_path / "other")
+    config_json = json.loads((folder / "config.json").read_text())
+    (tmp_path / "other" / "config.json").write_text(json.dumps(config_json))
+    with pytest.raises(CheckpointError):
+        resume(tmp_path / "other")
+    (folder / "model.safetensors").write_bytes(b"\x00" * 20)
+    with pytest.raises(CheckpointError):
+        resume(folder)
