@@ -126,6 +126,9 @@ def test_default_dtype_is_float32_on_cpu_and_16_bit_on_gpus():
         resolve_dtype("int3", CPU)
     with pytest.raises(ValueError, match="not a device"):
         load_model("minilm-l6", device="gpu-please")
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match="no CUDA GPU"):
+            load_model("minilm-l6", device="cuda")
 
 
 def test_an_explicit_dtype_is_applied(tmp_path):

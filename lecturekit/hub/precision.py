@@ -30,9 +30,14 @@ def resolve_device(wanted: str | torch.device | None) -> torch.device:
     if wanted is None:
         return best_device()
     try:
-        return torch.device(wanted)
+        chosen = torch.device(wanted)
     except (RuntimeError, TypeError) as error:
         raise ValueError(f"{wanted!r} is not a device; use 'cpu', 'cuda', 'cuda:1' or 'mps'.") from error
+    if chosen.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"device={wanted!r}, but this torch build sees no CUDA GPU; use device='cpu'.")
+    if chosen.type == "mps" and not (getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()):
+        raise ValueError(f"device={wanted!r}, but Apple MPS is not available here; use device='cpu'.")
+    return chosen
 
 
 def default_dtype(device: torch.device, bf16_supported: bool | None = None) -> torch.dtype:
