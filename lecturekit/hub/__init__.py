@@ -10,7 +10,8 @@ for every model; a method that does not fit the model's kind says why and what t
 use instead. Modules: ``registry`` (names), ``model`` (the interface), ``kinds``,
 ``specials`` (special tokens by role), ``sampling``, ``precision`` (device, dtype,
 out-of-memory), ``huggingface`` and ``lecture`` (the two ways a model is loaded),
-``tiny`` (tiny random models for tests and offline demos).
+``tiny`` (tiny random models for tests and offline demos), ``exercises``
+(the checks of notebook 02).
 """
 
 from __future__ import annotations
