@@ -18,13 +18,16 @@ from lecturekit.widgets.mask_explorer import (
     HINT,
     MaskExplorer,
     corruption_of,
+    fill_left_to_right,
     fill_masked,
     mask_explorer_update,
     masked_text,
+    positions_of,
     prepare_sentence,
 )
 from lecturekit.widgets.next_token_explorer import (
     NextTokenExplorer,
+    SideBySide,
     fit_prompt,
     next_token_update,
     prompt_token_probabilities,
@@ -169,6 +172,30 @@ def test_view_masks_on_click_and_follows_controls(bert):
     assert "<script" not in view.static_html()
 
 
+def test_words_name_their_tokens(bert):
+    sentence = prepare_sentence(bert, "Stanford is near Palo Alto; unbelievably, alto again.")
+    assert positions_of(sentence, "Palo") == [4]
+    pieces = [sentence.tokens.token[p] for p in positions_of(sentence, "unbelievably")]
+    assert "".join(piece.removeprefix("##") for piece in pieces) == "unbelievably"  # every piece of the word
+    assert positions_of(sentence, "Alto") == [5]  # the first whole-word match, case as typed
+    with pytest.raises(ValueError, match="does not occur"):
+        positions_of(sentence, "Pal")
+    view = MaskExplorer(bert, text="Stanford is near Palo Alto.", masked=("Palo",))
+    assert view.masked == [4] and [c.value for c in view.chips.children].index(True) == 3
+
+
+def test_filling_masks_left_to_right_takes_the_top_guess_each_time(bert):
+    prompt = "the cat sat on the mat."
+    steps = fill_left_to_right(bert, prompt, new_tokens=3)
+    assert len(steps) == 3 and all(step.startswith(prompt) for step in steps)
+    first = bert.fill_mask(prompt + " [MASK]" * 3, top_k=1)
+    token = first[first["mask"] == 1].token.iloc[0].strip()
+    assert steps[0] == prompt + (token[2:] if token.startswith("##") else " " + token)
+    assert all(later.startswith(earlier) for earlier, later in zip(steps, steps[1:], strict=False))
+    with pytest.raises(ValueError, match="positive"):
+        fill_left_to_right(bert, prompt, 0)
+
+
 # -------------------------------------------------------- NextTokenExplorer
 
 
@@ -228,3 +255,9 @@ def test_view_appends_candidates_and_streams_with_a_seed(gpt):
     written = view.stream()
     assert written == gpt.generate(view.prompt.value, 6, temperature=0.5, top_k=4, seed=7)
     assert "sampled continuation" in view.static_html()
+
+
+def test_side_by_side_shows_both_static_pictures(bert, gpt):
+    both = SideBySide(MaskExplorer(bert, text=SENTENCE, masked=(2,)), NextTokenExplorer(gpt, prompt="The cat"))
+    html = both.static_html()
+    assert "[MASK] at position 2" in html and "next token (temperature 1)" in html

@@ -88,6 +88,18 @@ def prepare_sentence(model, text: str) -> Sentence:
     return Sentence(text, tokens, notice)
 
 
+def positions_of(sentence: Sentence, word: str) -> list[int]:
+    """Token positions covering the first whole-word occurrence of ``word`` (any tokenizer)."""
+    import re
+
+    match = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", sentence.text)
+    if not word.strip() or match is None:
+        raise ValueError(f"{word!r} does not occur as a word in {sentence.text[:60]!r}.")
+    start, end = match.span()
+    return [i for i in sentence.maskable
+            if int(sentence.tokens.start[i]) < end and int(sentence.tokens.end[i]) > start]
+
+
 def masked_text(sentence: Sentence, masked: list[int], mask_text: str = "[MASK]") -> str:
     """The sentence with the characters of each masked token replaced by [MASK]."""
     pieces, cursor = [], 0
@@ -144,6 +156,29 @@ def corruption_of(model, sentence: Sentence, seed: int = 0, mask_rate: float = 0
         "model sees": seen,
         "corruption": [CORRUPTION_NAMES[int(c)] for c in example.corruption.tolist()],
     })
+
+
+def fill_left_to_right(model, prompt: str, new_tokens: int = 8) -> list[str]:
+    """Make a masked LM "write": append [MASK]s, then fill the first, then the next, ...
+
+    Each step keeps the single likeliest token. This is how one might try to
+    generate with BERT; the notebook compares it with a decoder. The model was
+    trained to see 15% of tokens masked, not a sentence that ends in eight
+    blanks, and each guess is made without knowing the words that will follow.
+    Returns the text after each step.
+    """
+    if not isinstance(new_tokens, int) or new_tokens < 1:
+        raise ValueError(f"new_tokens must be a positive whole number, got {new_tokens!r}.")
+    text = prompt.rstrip() + " [MASK]" * new_tokens
+    steps = []
+    for _ in range(new_tokens):
+        best = model.fill_mask(text, top_k=1)
+        token = str(best[best["mask"] == 1].token.iloc[0]).strip()
+        # A WordPiece continuation ("##s") joins the previous word; anything else is a new word.
+        filled = token[2:] if token.startswith("##") else " " + token
+        text = text.replace(" [MASK]", filled, 1)
+        steps.append(text.replace(" [MASK]", "").strip())
+    return steps
 
 
 # ------------------------------------------------------------------- HTML
@@ -271,10 +306,15 @@ def mask_explorer_update(
 class MaskExplorer(LectureWidget):
     """A sentence as clickable token chips; masked chips get the model's top-k guesses."""
 
-    def __init__(self, model, text: str = "The capital of France is Paris.", masked: tuple[int, ...] = (),
+    def __init__(self, model, text: str = "The capital of France is Paris.", masked: tuple = (),
                  top_k: int = 5):
+        """``masked``: token positions, or words whose tokens start masked (e.g. ``("Paris",)``)."""
         self.model = model
-        self.masked: list[int] = list(masked)
+        self.masked: list[int] = [p for p in masked if isinstance(p, int)]
+        words = [w for w in masked if isinstance(w, str)]
+        if words and wrong_kind_message(model, "fill_mask") is None and text.strip():
+            sentence = prepare_sentence(model, text)
+            self.masked += [p for w in words for p in positions_of(sentence, w)]
         self.state: MaskState | None = None
         # continuous_update=False: the model runs when the learner presses Enter or
         # leaves the box, not on every keystroke (debounced typing).

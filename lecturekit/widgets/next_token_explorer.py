@@ -219,3 +219,18 @@ class NextTokenExplorer(LectureWidget):
 
     def static_html(self) -> str:
         return self.state.html()
+
+
+class SideBySide(LectureWidget):
+    """Two lecture widgets next to each other (e.g. a MaskExplorer and a NextTokenExplorer),
+    with both static pictures side by side for readers without a kernel."""
+
+    def __init__(self, left: LectureWidget, right: LectureWidget):
+        self.left, self.right = left, right
+        half = widgets.Layout(width="50%")
+        super().__init__([widgets.HBox([widgets.Box([left], layout=half), widgets.Box([right], layout=half)])])
+
+    def static_html(self) -> str:
+        return ("<div style='display:flex;gap:24px;align-items:flex-start'>"
+                f"<div style='flex:1'>{self.left.static_html()}</div>"
+                f"<div style='flex:1'>{self.right.static_html()}</div></div>")
