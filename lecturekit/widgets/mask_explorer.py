@@ -348,7 +348,13 @@ class MaskExplorer(LectureWidget):
         button = widgets.ToggleButton(value=position in self.masked, description=label, tooltip=label,
                                       layout=widgets.Layout(width="auto", margin="2px"))
         button.add_class("lk-chip")
-        button.observe(lambda change: self.toggle(position), names="value")
+
+        def clicked(change):
+            button.button_style = "warning" if change["new"] else ""  # masked chips stand out in orange
+            self.toggle(position)
+
+        button.button_style = "warning" if button.value else ""
+        button.observe(clicked, names="value")
         return button
 
     def _update(self, rebuild_chips: bool = False) -> None:
