@@ -83,6 +83,15 @@ def test_masked_text_gives_the_same_ids_with_masks_in_place(bert):
     assert list(bert.tokenize(text).id) == expected
 
 
+def test_masking_part_of_a_word_is_noted(bert):
+    sentence = prepare_sentence(bert, "we transformerify it")
+    pieces = positions_of(sentence, "transformerify")
+    assert len(pieces) > 1  # transform ##eri ##fy
+    assert mask_explorer_update(bert, "we transformerify it", [pieces[-1]]).note == ""  # "transformeri[MASK]"
+    first = mask_explorer_update(bert, "we transformerify it", [pieces[0]])
+    assert "changed how the rest of it splits" in first.html()  # "[MASK]erify": no longer ##eri ##fy
+
+
 def test_predictions_match_transformers_on_the_same_ids(bert, hf_bert):
     sentence = prepare_sentence(bert, SENTENCE)
     masked = [6, 2]  # order of clicks must not matter

@@ -111,6 +111,24 @@ def masked_text(sentence: Sentence, masked: list[int], mask_text: str = "[MASK]"
     return "".join(pieces)
 
 
+def retokenization_note(model, sentence: Sentence, masked: list[int]) -> str:
+    """A note when the masked text does not tokenize back to the same tokens around the masks.
+
+    The model reads the text with [MASK] written in; masking one piece of a word
+    can change how the rest of the word splits (WordPiece's "##ing" becomes
+    "ing" once "play" is a [MASK]), so the model sees slightly different tokens.
+    """
+    if not masked:
+        return ""
+    expected = list(sentence.tokens.id)
+    for position in masked:
+        expected[position] = model.specials.mask
+    if list(model.tokenize(masked_text(sentence, masked)).id) == expected:
+        return ""
+    return ("Masking part of a word changed how the rest of it splits into tokens, so the model reads "
+            "slightly different tokens than the chips show.")
+
+
 @dataclass
 class Prediction:
     position: int  # token position in the sentence
@@ -222,6 +240,7 @@ def mask_explorer_html(
     corruption: pd.DataFrame | None = None,
     message: str = "",
     chips: bool = True,
+    note: str = "",
 ) -> str:
     """The sentence with masked tokens marked, one bar chart per mask, notices, status.
 
@@ -233,8 +252,9 @@ def mask_explorer_html(
     if sentence is None or not sentence.maskable:
         parts.append(f"<div class='lk-hint' style='color:#666'>{escape(HINT)}</div>")
         return "<div class='lk-mask-explorer'>" + "".join(parts) + "</div>"
-    if sentence.notice:
-        parts.append(f"<div class='lk-notice' style='color:#a60'>{escape(sentence.notice)}</div>")
+    for notice in (sentence.notice, note):
+        if notice:
+            parts.append(f"<div class='lk-notice' style='color:#a60'>{escape(notice)}</div>")
     labels = sentence.labels
     if chips:
         row = "".join(
@@ -267,11 +287,12 @@ class MaskState:
     latency_ms: float | None = None
     corruption: pd.DataFrame | None = None
     message: str = ""
+    note: str = ""
 
     def html(self, chips: bool = True) -> str:
         return mask_explorer_html(self.sentence, self.masked, self.predictions, device=self.device,
                                   latency_ms=self.latency_ms, corruption=self.corruption,
-                                  message=self.message, chips=chips)
+                                  message=self.message, chips=chips, note=self.note)
 
 
 def mask_explorer_update(
@@ -297,7 +318,8 @@ def mask_explorer_update(
     except (ValueError, TypeError) as error:  # the hub's InputError is a ValueError
         return MaskState(device, message=str(error))
     latency = (time.perf_counter() - start) * 1000
-    return MaskState(device, sentence, masked, predictions, latency, corruption)
+    note = retokenization_note(model, sentence, masked)  # after the timing: the widget's own check
+    return MaskState(device, sentence, masked, predictions, latency, corruption, note=note)
 
 
 # ------------------------------------------------------------------- view
