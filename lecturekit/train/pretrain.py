@@ -168,6 +168,11 @@ def pretrain(config: dict, command: str = "", resume_from: str | None = None, pr
         "final_train_loss": round(history.final_train_loss, 4),
         "final_validation_loss": round(history.val_loss[-1], 4) if history.val_loss else None,
         "probes": final.reset_index().round(3).to_dict(orient="records"),
+        # During training: a fixed sample of probes at each evaluation, and the losses,
+        # so a notebook can show which categories are learned first.
+        "probe_history": [{k: (round(v, 3) if isinstance(v, float) else v) for k, v in row.items()}
+                          for row in history.probes],
+        "loss_history": {"step": history.eval_step, "validation_loss": [round(v, 4) for v in history.val_loss]},
     }
     (out / "card.json").write_text(json.dumps(card, indent=1) + "\n")
     (out / "README.md").write_text(model_card_markdown(card))

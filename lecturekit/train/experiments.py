@@ -1,0 +1,105 @@
+"""Small pretraining experiments for notebook 03, each a function the notebook calls.
+
+- ``small_pretraining``: train a small model with one objective on the lecture
+  world, with probes along the way (the "fair race": same data, same size, same
+  number of tokens for masked LM and causal LM).
+- ``cheating_batches`` / ``greedy_continue``: what goes wrong when a model that
+  sees the whole sentence is trained to predict the next word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from tokenizers import Tokenizer
+
+from ..models import LectureBERT, LectureGPT, LectureT5, TransformerConfig, count_parameters
+from ..runtime import seed_everything
+from .callbacks import LivePlot, ProbeCallback
+from .data import BatchStream, framed
+from .loop import History, TrainConfig, train
+
+_MODELS = {"mlm": (LectureBERT, "bert_like", "masked-lm"), "clm": (LectureGPT, "gpt_like", "causal-lm"),
+           "span": (LectureT5, "t5_like", "encoder-decoder")}
+
+
+@dataclass
+class Run:
+    objective: str
+    model: torch.nn.Module
+    history: History
+    parameters: int
+
+
+def small_model(objective: str, vocab_size: int, d_model: int = 64, n_layers: int = 2, max_positions: int = 64,
+                seed: int = 0):
+    model_class, preset, _ = _MODELS[objective]
+    seed_everything(seed)
+    config = getattr(TransformerConfig, preset)(
+        vocab_size, d_model=d_model, n_heads=4, n_layers=n_layers, d_ff=4 * d_model, max_positions=max_positions,
+        dropout=0.0, attention_dropout=0.0, type_vocab_size=0)
+    return model_class(config)
+
+
+def small_pretraining(objective: str, tokenizer: Tokenizer, documents: list[str], *, steps: int = 300,
+                      batch_size: int = 16, block_size: int = 64, learning_rate: float = 3e-3,
+                      probe_items=(), eval_every: int = 100, d_model: int = 64, n_layers: int = 2,
+                      seed: int = 0, plot: bool = True, device=None) -> Run:
+    """Pretrain a small model from scratch with ``objective`` ("mlm", "clm" or "span")."""
+    _, _, kind = _MODELS[objective]
+    model = small_model(objective, tokenizer.get_vocab_size(), d_model, n_layers, block_size, seed)
+    stream = BatchStream(tokenizer, documents, objective, block_size=block_size, batch_size=batch_size, seed=seed)
+    validation = BatchStream(tokenizer, documents[-200:], objective, block_size=block_size,
+                             batch_size=batch_size, seed=seed + 1).batches(2)
+    callbacks = []
+    if probe_items:
+        callbacks.append(ProbeCallback(probe_items, framed(tokenizer, kind), kind))
+    if plot:
+        callbacks.append(LivePlot(title=f"{objective}: {type(model).__name__}", show_probes=bool(probe_items)))
+    config = TrainConfig(steps=steps, learning_rate=learning_rate, warmup_steps=max(1, steps // 10),
+                         eval_every=eval_every, eval_batches=2, seed=seed)
+    history = train(model, stream, config, eval_batches=validation, callbacks=callbacks, device=device,
+                    progress=False)
+    return Run(objective, model, history, count_parameters(model))
+
+
+class cheating_batches:
+    """Causal-LM batches, but the model is allowed to look at the whole block.
+
+    LectureGPT with ``prefix_lengths`` equal to the block length attends in both
+    directions, like an encoder. The labels still ask for the *next* word, which
+    the model can now simply read: the loss collapses without learning language.
+    """
+
+    def __init__(self, stream: BatchStream):
+        self.stream = stream
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> dict:
+        batch = next(self.stream)
+        length = batch["input_ids"].shape[1]
+        batch["prefix_lengths"] = torch.full((batch["input_ids"].shape[0],), length)
+        return batch
+
+
+@torch.no_grad()
+def greedy_continue(model, tokenizer: Tokenizer, prompt: str, new_tokens: int = 8,
+                    bidirectional: bool = False) -> str:
+    """Continue ``prompt`` by repeatedly appending the most likely next token.
+
+    With ``bidirectional=True`` the model reads the whole prompt in both
+    directions at each step, as it did in training in the cheating experiment.
+    """
+    model.eval()
+    device = next(model.parameters()).device
+    ids = [tokenizer.token_to_id("[BOS]"), *tokenizer.encode(prompt, add_special_tokens=False).ids]
+    for _ in range(new_tokens):
+        window = ids[-model.config.max_positions:]
+        inputs = torch.tensor([window], device=device)
+        extra = {"prefix_lengths": torch.tensor([len(window)], device=device)} if bidirectional else {}
+        logits = model(input_ids=inputs, **extra).logits[0, -1]
+        ids.append(int(logits.argmax()))
+    return tokenizer.decode(ids[1:])
