@@ -158,3 +158,10 @@ class BatchStream:
     def batches(self, n: int) -> list[dict]:
         """``n`` batches, fixed once drawn (for validation)."""
         return [next(self) for _ in range(n)]
+
+
+def shared_lecture_tokenizer() -> Tokenizer:
+    """The tokenizer the shipped lecture models share, without any model's framing."""
+    from ..hub.lecture import checkpoint_dir
+
+    return Tokenizer.from_file(str(checkpoint_dir("lecture-bert").parent / "tokenizer.json"))

@@ -69,8 +69,13 @@ def lab_server(tmp_path_factory):
     work = tmp_path_factory.mktemp("lab")
     notebooks = work / "notebooks"
     shutil.copytree(ROOT / "notebooks", notebooks, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    # Quiet JupyterLab's "would you like news?" pop-up, which covers the widgets.
+    settings = work / "settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
     port = _free_port()
     env = {
+        "JUPYTERLAB_SETTINGS_DIR": str(work / "settings"),
         **os.environ,
         "JUPYTER_TOKEN": TOKEN,
         "JUPYTER_CONFIG_DIR": str(work / "config"),

@@ -1,0 +1,52 @@
+"""Reading the shipped lecture models' model cards (``card.json`` beside the weights)."""
+
+from __future__ import annotations
+
+import json
+
+
+def load_card(name: str) -> dict:
+    """The model card of a shipped lecture model (lecture-bert, lecture-gpt, lecture-t5)."""
+    from ..hub.lecture import checkpoint_dir
+
+    path = checkpoint_dir(name) / "card.json"
+    if not path.is_file():
+        raise FileNotFoundError(f"{name} has no model card at lecturekit/checkpoints/{name}/card.json")
+    return json.loads(path.read_text())
+
+
+def probe_comparison(names) -> "pandas.DataFrame":  # noqa: F821
+    """Top-1 accuracy per category for each model, beside the most-frequent-answer baseline."""
+    import pandas as pd
+
+    columns = {}
+    baseline = None
+    for name in names:
+        rows = {row["category"]: row for row in load_card(name)["probes"]}
+        columns[name] = {category: row["top1"] for category, row in rows.items()}
+        baseline = baseline or {category: row["baseline_top1"] for category, row in rows.items()}
+    table = pd.DataFrame(columns)
+    table["baseline"] = pd.Series(baseline)
+    table.index.name = "category"
+    return table
+
+
+def plot_probe_history(names, figsize=(11, 3.4)):
+    """One panel per model: probe top-1 accuracy per category over training steps."""
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(1, len(names), figsize=figsize, sharey=True, squeeze=False)
+    for axis, name in zip(axes[0], names, strict=True):
+        history = load_card(name).get("probe_history", [])
+        categories = list(dict.fromkeys(row["category"] for row in history))
+        for category in categories:
+            rows = [r for r in history if r["category"] == category]
+            axis.plot([r["step"] for r in rows], [r["top1"] for r in rows], "o-", ms=3, label=category)
+        axis.set_title(name)
+        axis.set_xlabel("optimizer step")
+        axis.set_ylim(0, 1.02)
+    axes[0][0].set_ylabel("probe top-1 (sample of 10 per category)")
+    axes[0][-1].legend(fontsize=7, loc="lower right")
+    figure.tight_layout()
+    plt.close(figure)
+    return figure
