@@ -1,0 +1,140 @@
+"""Notebook 04 in real JupyterLab: the MaskExplorer responds to clicks, escapes user text,
+and nothing errors in the browser.
+
+The expected prediction is computed here with the widget's own pure functions on
+the same model the notebook loads (both on the CPU), not written down by hand.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from .conftest import ROOT, open_notebook, run_all_cells, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+NOTEBOOK = "04_encoders_and_decoders.ipynb"
+
+
+def notebook_masked_lm() -> str:
+    """The model notebook 04 loads as `bert`, so that the test predicts with the same one."""
+    notebook = json.loads((ROOT / "notebooks" / NOTEBOOK).read_text(encoding="utf-8"))
+    code = "\n".join("".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code")
+    if 'save_tiny_model("bert-mlm"' in code:
+        return "tiny"  # the stand-in used until lecture-bert is shipped (same seed, same weights)
+    found = re.search(r"^bert = load_model\(\"([^\"]+)\"", code, re.MULTILINE)
+    assert found, "notebook 04 should load its masked LM as bert = load_model(\"...\")"
+    return found.group(1)
+
+
+MASKED_LM = notebook_masked_lm()
+KNOWN = "The capital of France is Paris."
+WORD = "Paris"
+NASTY = "<script>alert(1)</script> and <b>bold</b> text"
+TARGET_MS = 300  # the issue's target for click-to-predictions with lecture-bert on a CPU
+
+# The first MaskExplorer on the page (section 4 of the notebook).
+EXPLORER = ".lk-mask-explorer-widget >> nth=0"
+
+CLICK_AND_TIME = """
+([word]) => new Promise((resolve, reject) => {
+    const root = document.querySelector('.lk-mask-explorer-widget');
+    const chip = [...root.querySelectorAll('.lk-chip')].find(b => b.textContent.trim() === word);
+    if (!chip) { reject(new Error('no chip ' + word)); return; }
+    let start = 0;
+    const observer = new MutationObserver(() => {
+        if (root.querySelector('.lk-predictions table')) {
+            observer.disconnect();
+            resolve(performance.now() - start);
+        }
+    });
+    observer.observe(root, {subtree: true, childList: true, characterData: true});
+    start = performance.now();
+    chip.click();
+    setTimeout(() => reject(new Error('predictions did not appear within 30 s')), 30000);
+})
+"""
+
+
+@pytest.fixture(scope="module")
+def expected(tmp_path_factory):
+    """The chip that shows WORD (as the model's tokenizer writes it) and the model's top guess for it."""
+    from lecturekit.hub import load_model
+    from lecturekit.hub.tiny import save_tiny_model
+    from lecturekit.widgets.mask_explorer import fill_masked, positions_of, prepare_sentence
+
+    if MASKED_LM == "tiny":
+        folder = save_tiny_model("bert-mlm", tmp_path_factory.mktemp("stand-in"), seed=0)
+        model = load_model(f"hf:{folder}", device="cpu")
+    else:
+        model = load_model(MASKED_LM, device="cpu")
+    sentence = prepare_sentence(model, KNOWN)
+    positions = positions_of(sentence, WORD)
+    assert len(positions) == 1, f"{WORD!r} should be one token for this test; it is {len(positions)}"
+    prediction = fill_masked(model, sentence, positions, top_k=5)[0]
+    return sentence.labels[positions[0]], prediction.table.token.iloc[0].strip()
+
+
+def _set_sentence(page, text: str) -> None:
+    box = page.locator(EXPLORER).locator("input[type='text']").first
+    box.fill(text)
+    box.press("Enter")  # the box is debounced: it updates on Enter
+    # The kernel echoes the new value back; typing again before the echo arrives
+    # would be overwritten by it. Let the kernel settle first.
+    page.wait_for_timeout(1_000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=30_000)
+    assert box.input_value() == text
+
+
+def test_mask_explorer_live_in_jupyterlab(lab_page, lab_server, expected):
+    try:
+        _check_mask_explorer(lab_page, lab_server, *expected)
+    except Exception:
+        screenshot(lab_page, "04_mask_explorer_failure.png")  # what the page showed, for the CI artifacts
+        widget = lab_page.locator(".lk-mask-explorer-widget")
+        print("widget HTML:", widget.first.inner_html()[:3000] if widget.count() else "(no MaskExplorer)")
+        raise
+
+
+def _check_mask_explorer(page, lab_server, chip, expected_top):
+    open_notebook(page, lab_server, NOTEBOOK)
+    run_all_cells(page, timeout=300_000)
+    root = page.locator(EXPLORER)
+    root.scroll_into_view_if_needed(timeout=30_000)
+
+    # A known sentence; no mask yet, so no predictions. (Another sentence first: the
+    # notebook may already show this one, and an unchanged value sends no event.)
+    _set_sentence(page, "one two three")
+    _set_sentence(page, KNOWN)
+    page.wait_for_function(
+        """([word]) => {
+            const root = document.querySelector('.lk-mask-explorer-widget');
+            const chips = [...root.querySelectorAll('.lk-chip')].map(b => b.textContent.trim());
+            return chips.includes(word) && !root.querySelector('.lk-predictions table');
+        }""", arg=[chip], timeout=30_000)
+
+    # Click the chip: the predictions appear, topped by what the model itself predicts.
+    milliseconds = page.evaluate(CLICK_AND_TIME, [chip])
+    print(f"\nclick-to-updated-predictions in the browser: {milliseconds:.0f} ms (target < {TARGET_MS} ms "
+          f"with {MASKED_LM} on a CPU)")
+    first_row = root.locator(".lk-predictions table tr").first
+    assert first_row.locator("td").first.inner_text().strip() == expected_top
+    assert "[MASK] at position" in root.locator(".lk-predictions").inner_text()
+    screenshot(page, "04_mask_explorer.png")
+
+    # User text with markup is shown as text, and nothing in it runs.
+    _set_sentence(page, NASTY)
+    page.wait_for_function(
+        """() => [...document.querySelector('.lk-mask-explorer-widget').querySelectorAll('.lk-chip')]
+                 .some(b => b.textContent.trim() === 'script')""", timeout=30_000)
+    page.evaluate(CLICK_AND_TIME, ["bold"])  # the word inside <b>: its prediction title repeats it
+    assert root.locator("script").count() == 0
+    assert root.locator("b", has_text="bold").count() == 0
+    assert "'bold'" in root.locator(".lk-predictions").inner_text()
+    chips = [c.strip() for c in root.locator(".lk-chip").all_inner_texts()]
+    assert "<" in chips and "script" in chips
+    screenshot(page, "04_mask_explorer_escaped.png")
+    assert page.errors == [], page.errors
