@@ -30,6 +30,7 @@ lab: setup
 	$(PY) -m lecturekit lab --port $(PORT)
 
 test: setup
+	$(PY) -m ruff check lecturekit tests benchmarks tools
 	$(PY) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg tests notebooks
 
 # Unit tests only (no notebooks, no browser): the quick loop while developing.

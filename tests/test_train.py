@@ -9,7 +9,15 @@ import pytest
 import torch
 
 from lecturekit.models import CheckpointError, LectureBERT, LectureGPT, LectureT5, TransformerConfig
-from lecturekit.train import BatchStream, TrainConfig, build_tokenizer, framed, resume, save_checkpoint, train
+from lecturekit.train import (
+    BatchStream,
+    TrainConfig,
+    build_tokenizer,
+    framed,
+    resume,
+    save_checkpoint,
+    train,
+)
 from lecturekit.train.loop import evaluate, make_optimizer
 from lecturekit.train.schedule import warmup_cosine
 

@@ -15,7 +15,7 @@ def load_card(name: str) -> dict:
     return json.loads(path.read_text())
 
 
-def probe_comparison(names) -> "pandas.DataFrame":  # noqa: F821
+def probe_comparison(names) -> pandas.DataFrame:  # noqa: F821
     """Top-1 accuracy per category for each model, beside the most-frequent-answer baseline."""
     import pandas as pd
 

@@ -121,7 +121,7 @@ def evaluate(model: torch.nn.Module, batches: Iterable[dict], target: torch.devi
 def make_optimizer(model: torch.nn.Module, config: TrainConfig) -> torch.optim.AdamW:
     # No weight decay on biases and layer-norm gains: decaying them towards 0 only hurts.
     decay, no_decay = [], []
-    for name, parameter in model.named_parameters():
+    for parameter in model.parameters():
         if parameter.requires_grad:
             (no_decay if parameter.ndim < 2 else decay).append(parameter)
     groups = [
