@@ -39,8 +39,8 @@ def wrong_kind_message(model, method: str) -> str | None:
 
 
 def token_label(token: str, text: str) -> str:
-    """What a chip shows: the vocabulary entry, without byte-level space markers."""
-    label = token.replace("\u0120", " ").replace("\u2581", " ").strip()
+    """What a chip shows: the vocabulary entry, without space or end-of-word markers."""
+    label = token.removesuffix("</w>").replace("\u0120", " ").replace("\u2581", " ").strip()
     return label or text or token
 
 
