@@ -123,8 +123,8 @@ def corrupt_chosen(
     """
     _check_split(replace_with_mask, replace_with_random)
     draw = torch.rand(ids.shape, generator=generator)
-    if groups is not None:
-        group_draws = torch.rand(int(groups.max()) + 1 if groups.numel() else 0, generator=generator)
+    if groups is not None and bool((groups >= 0).any()):  # no groups at all: nothing to share
+        group_draws = torch.rand(int(groups.max()) + 1, generator=generator)
         draw = torch.where(groups >= 0, group_draws[groups.clamp(min=0)], draw)
     corruption = torch.full(ids.shape, NOT_CHOSEN, dtype=torch.int8)
     use_mask = chosen & (draw < replace_with_mask)
