@@ -57,3 +57,16 @@ def test_learned_categories_beat_the_baseline_and_match_the_card(name):
     for category in LEARNED[name]:
         top1, baseline = table.loc[category, "top1"], table.loc[category, "baseline_top1"]
         assert top1 >= baseline + MARGIN, f"{name} {category}: {top1:.3f} vs baseline {baseline:.3f}"
+
+
+@pytest.mark.slow
+def test_shipped_tokenizer_is_reproduced_by_the_configs_recipe():
+    import json
+
+    from lecturekit.train.data import build_tokenizer, shared_lecture_tokenizer
+    from lecturekit.train.pretrain import corpus_documents
+
+    config = json.loads((checkpoint_dir("lecture-bert").parents[2] / "configs" / "lecture-bert.json").read_text())
+    documents, _ = corpus_documents(config["corpus"])
+    rebuilt = build_tokenizer(documents, num_merges=config["tokenizer"]["num_merges"])
+    assert rebuilt.get_vocab() == shared_lecture_tokenizer().get_vocab()

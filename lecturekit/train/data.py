@@ -43,8 +43,8 @@ def build_tokenizer(texts: Iterable[str], num_merges: int = 4000) -> Tokenizer:
     for text in texts:
         counts.update(split_words(text))
     merges = train_bpe(counts, num_merges)
-    alphabet = sorted({ch for word in counts for ch in word[:-1]} | {word[-1] + END_OF_WORD for word in counts}
-                      | {ch for word in counts for ch in word})
+    # Every character, plain and (when it ends a word) with the end-of-word marker.
+    alphabet = sorted({ch for word in counts for ch in word} | {word[-1] + END_OF_WORD for word in counts})
     vocab: dict[str, int] = {}
     for token in [*SPECIAL_TOKENS, *SENTINELS, *alphabet, *(a + b for a, b in merges)]:
         vocab.setdefault(token, len(vocab))
