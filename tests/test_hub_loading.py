@@ -94,6 +94,20 @@ def test_a_local_folder_loads_offline(tmp_path, monkeypatch):
     assert model.kind == "causal-lm" and model.name == f"hf:{folder}"
 
 
+def test_pickled_weights_are_never_loaded(tmp_path, monkeypatch):
+    """A folder whose weights are only a pickled pytorch_model.bin is refused, not unpickled."""
+    from safetensors.torch import load_file
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    folder = save_tiny_model("gpt2", tmp_path / "gpt2")
+
+    weights = load_file(str(folder / "model.safetensors"))
+    (folder / "model.safetensors").unlink()
+    torch.save(weights, folder / "pytorch_model.bin")  # what an old hub repo holds
+    with pytest.raises(HubError, match="only loads safetensors"):
+        load_model(f"hf:{folder}")
+
+
 @pytest.mark.parametrize(
     ("spec", "message"),
     [

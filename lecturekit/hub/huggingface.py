@@ -142,7 +142,15 @@ def load_hf_model(
     backend = getattr(hf_tokenizer, "backend_tokenizer", None)
     if backend is None:
         raise HubError(f"hf:{target} has only a slow (Python) tokenizer; lecturekit needs a fast one (tokenizer.json).")
-    module = _quietly(_auto_class(kind).from_pretrained, target, local_files_only=local_only)
+    try:
+        # safetensors only: a pickled pytorch_model.bin can run code when loaded.
+        module = _quietly(_auto_class(kind).from_pretrained, target, local_files_only=local_only,
+                          use_safetensors=True)
+    except OSError as error:
+        raise HubError(
+            f"Cannot load hf:{target}: lecturekit only loads safetensors weights (never pickled .bin "
+            f"files, which can run code), and none were found ({error})."
+        ) from error
     specials = find_special_tokens(
         backend,
         mask=hf_tokenizer.mask_token,
