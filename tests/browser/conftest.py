@@ -11,18 +11,14 @@ repository's notebooks), and stopped by its PID.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from lab_process import free_port, stop, wait_for_json
 
 from lecturekit.lab import lab_command
 
@@ -56,12 +52,6 @@ def _require_browser() -> str:
     return path
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def lab_server(tmp_path_factory):
     """A JupyterLab server over a copy of notebooks/; yields its base URL."""
@@ -73,7 +63,7 @@ def lab_server(tmp_path_factory):
     settings = work / "settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True)
     (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
-    port = _free_port()
+    port = free_port()
     env = {
         "JUPYTERLAB_SETTINGS_DIR": str(work / "settings"),
         **os.environ,
@@ -88,26 +78,10 @@ def lab_server(tmp_path_factory):
     server = subprocess.Popen(command, cwd=notebooks, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + 90
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"JupyterLab exited early:\n{(work / 'lab.log').read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=2) as r:
-                    json.load(r)
-                break
-            except OSError:
-                if time.time() > deadline:
-                    pytest.fail("JupyterLab did not answer within 90 s")
-                time.sleep(0.5)
+        wait_for_json(server, f"{base}/api/status?token={TOKEN}", lambda: (work / "lab.log").read_text()[-3000:])
         yield base
     finally:
-        os.kill(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.kill(server.pid, signal.SIGKILL)
-            server.wait()
+        stop(server)
         log.close()
 
 
