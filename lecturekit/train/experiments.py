@@ -14,14 +14,12 @@ from dataclasses import dataclass
 import torch
 from tokenizers import Tokenizer
 
-from ..models import LectureBERT, LectureGPT, LectureT5, TransformerConfig, count_parameters
+from ..models import TransformerConfig, count_parameters
 from ..runtime import seed_everything
 from .callbacks import LivePlot, ProbeCallback
 from .data import BatchStream, framed
 from .loop import History, TrainConfig, train
-
-_MODELS = {"mlm": (LectureBERT, "bert_like", "masked-lm"), "clm": (LectureGPT, "gpt_like", "causal-lm"),
-           "span": (LectureT5, "t5_like", "encoder-decoder")}
+from .pretrain import OBJECTIVES
 
 
 @dataclass
@@ -34,7 +32,7 @@ class Run:
 
 def small_model(objective: str, vocab_size: int, d_model: int = 64, n_layers: int = 2, max_positions: int = 64,
                 seed: int = 0):
-    model_class, preset, _ = _MODELS[objective]
+    model_class, _, preset = OBJECTIVES[objective]
     seed_everything(seed)
     config = getattr(TransformerConfig, preset)(
         vocab_size, d_model=d_model, n_heads=4, n_layers=n_layers, d_ff=4 * d_model, max_positions=max_positions,
@@ -47,7 +45,7 @@ def small_pretraining(objective: str, tokenizer: Tokenizer, documents: list[str]
                       probe_items=(), eval_every: int = 100, d_model: int = 64, n_layers: int = 2,
                       seed: int = 0, plot: bool = True, device=None) -> Run:
     """Pretrain a small model from scratch with ``objective`` ("mlm", "clm" or "span")."""
-    _, _, kind = _MODELS[objective]
+    _, kind, _ = OBJECTIVES[objective]
     model = small_model(objective, tokenizer.get_vocab_size(), d_model, n_layers, block_size, seed)
     stream = BatchStream(tokenizer, documents, objective, block_size=block_size, batch_size=batch_size, seed=seed)
     validation = BatchStream(tokenizer, documents[-200:], objective, block_size=block_size,

@@ -37,7 +37,7 @@ from ..runtime import seed_everything
 from .callbacks import ProbeCallback, probe_scorer
 from .checkpoint import resume, save_checkpoint
 from .data import BatchStream, build_tokenizer, framed
-from .loop import TrainConfig, train
+from .loop import TrainConfig, make_optimizer, train
 
 OBJECTIVES = {
     "mlm": (LectureBERT, "masked-lm", "bert_like"),
@@ -134,11 +134,7 @@ def pretrain(config: dict, command: str = "", resume_from: str | None = None, pr
         for _ in range(start * train_config.accumulation):
             next(batches)
     else:
-        model, optimizer, start, history = build_model(config, tokenizer.get_vocab_size()), None, 0, None
-    model.to(target)
-    if optimizer is None:
-        from .loop import make_optimizer
-
+        model, start, history = build_model(config, tokenizer.get_vocab_size()).to(target), 0, None
         optimizer = make_optimizer(model, train_config)
 
     def keep_state(state):
