@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,25 +33,14 @@ import torch
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from timing import median_ms  # noqa: E402  (benchmarks/timing.py, beside this script)
+
 from lecturekit.hub import load_model  # noqa: E402
 
 PROMPT_32 = (
     "The lecture explains how language models are pretrained: hide part of a text, "
     "ask the network to reconstruct it, and repeat this until the model has learned much"
 )
-
-
-def median_ms(ours, reference, repeats: int) -> tuple[float, float]:
-    """Median milliseconds of two actions, measured alternately so that a busy
-    machine slows both alike (the ratio stays meaningful even when times are not)."""
-    ours(), reference()  # warm-up: first calls allocate buffers
-    times: dict[str, list[float]] = {"ours": [], "reference": []}
-    for _ in range(repeats):
-        for key, action in (("ours", ours), ("reference", reference)):
-            start = time.perf_counter()
-            action()
-            times[key].append(time.perf_counter() - start)
-    return statistics.median(times["ours"]) * 1000, statistics.median(times["reference"]) * 1000
 
 
 def cold_load_seconds(name: str) -> float:

@@ -20,14 +20,14 @@ Masked LM: lecture-bert when shipped, else a tiny random BERT built here
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from timing import median_ms  # noqa: E402  (benchmarks/timing.py, beside this script)
 
 from lecturekit.hub import load_model  # noqa: E402
 from lecturekit.hub.lecture import checkpoint_dir  # noqa: E402
@@ -41,17 +41,6 @@ from lecturekit.widgets.next_token_explorer import next_token_update  # noqa: E4
 
 SENTENCE = "The capital of France is Paris, and the capital of Italy is Rome."
 PROMPT = "The lecture explains how language models are pretrained: hide part of a text and"
-
-
-def median_ms(ours, reference, repeats: int) -> tuple[float, float]:
-    ours(), reference()  # warm-up
-    times = {"ours": [], "reference": []}
-    for _ in range(repeats):
-        for key, action in (("ours", ours), ("reference", reference)):
-            start = time.perf_counter()
-            action()
-            times[key].append(time.perf_counter() - start)
-    return statistics.median(times["ours"]) * 1000, statistics.median(times["reference"]) * 1000
 
 
 def masked_lm(name: str | None, folder: Path):
