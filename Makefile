@@ -52,7 +52,7 @@ lint: setup
 	$(PY) -m ruff check lecturekit tests benchmarks tools
 
 bench: setup
-	for f in benchmarks/*.py; do $(PY) $$f || exit 1; done
+	for f in benchmarks/bench_*.py; do $(PY) $$f || exit 1; done
 
 doctor: setup
 	$(PY) -m lecturekit doctor
