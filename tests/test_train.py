@@ -223,3 +223,100 @@ def test_damaged_checkpoints_give_clear_errors(tokenizer, tmp_path):
     (folder / "model.safetensors").write_bytes(b"\x00" * 20)
     with pytest.raises(CheckpointError):
         resume(folder)
+
+
+# ---------------------------------------------------------------- the pretrain command
+
+def tiny_config(tmp_path, **changes) -> dict:
+    config = {
+        "name": "tiny-bert", "objective": "mlm",
+        "model": {"d_model": 16, "n_heads": 2, "n_layers": 1, "d_ff": 32, "max_positions": 128,
+                  "dropout": 0.0, "attention_dropout": 0.0},
+        "init": {"positions": "sinusoidal", "scale": 0.1},
+        "corpus": {"words": 4000, "seed": 0},
+        "tokenizer": {"path": str(tmp_path / "tokenizer.json"), "num_merges": 100},
+        "block_size": 32, "batch_size": 4, "masking": {"mask_rate": 0.4},
+        "train": {"steps": 4, "warmup_steps": 1, "eval_every": 2, "eval_batches": 1},
+        "probes_per_category": 1,
+        "out": str(tmp_path / "out"), "work_dir": str(tmp_path / "work"),
+    }
+    return {**config, **changes}
+
+
+def write_config(tmp_path, config) -> str:
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(config))
+    return str(path)
+
+
+def test_config_mistakes_are_caught_before_training(tmp_path):
+    from lecturekit.train.pretrain import ConfigError, build_model, read_config
+
+    base = tiny_config(tmp_path)
+    read_config(write_config(tmp_path, base))  # the good one passes
+    for change, message in [
+        ({"masking": {"noise_density": 0.3}}, "do not apply to objective 'mlm'"),
+        ({"block_size": 200}, "longer than the model's max_positions"),
+        ({"objective": "rnn"}, "objective must be one of"),
+    ]:
+        with pytest.raises(ConfigError, match=message):
+            read_config(write_config(tmp_path, {**base, **change}))
+    with pytest.raises(ConfigError, match="init.positions"):
+        build_model({**base, "init": {"positions": "rotary"}}, 50)
+
+
+def test_probes_longer_than_the_context_are_reported_up_front(tokenizer):
+    from lecturekit.train.pretrain import ConfigError, check_probes_fit
+    from lecturekit.world import make_world, probes
+
+    items = probes(make_world(0), "world_state")[:5]
+    with pytest.raises(ConfigError, match=r"max_positions >= \d+"):
+        check_probes_fit(items, framed(tokenizer, "masked-lm"), max_positions=16)
+    check_probes_fit(items, framed(tokenizer, "masked-lm"), max_positions=512)
+
+
+def test_sinusoidal_positions_make_offsets_position_independent():
+    from lecturekit.models.layers import sinusoidal_positions
+
+    table = sinusoidal_positions(64, 16)
+    assert table.shape == (64, 16) and torch.allclose(table[0, 1::2], torch.ones(8))
+    # The similarity of positions p and p + k depends on k only: offsets look the same everywhere.
+    for k in (1, 5):
+        similarities = (table[:-k] * table[k:]).sum(dim=1)
+        assert torch.allclose(similarities, similarities[0].expand_as(similarities), atol=1e-4)
+    assert not torch.allclose((table[:-1] * table[1:]).sum(1), (table[:-5] * table[5:]).sum(1)[:1].expand(63))
+
+
+@pytest.mark.parametrize("objective", ["mlm", "span"])
+def test_sinusoidal_init_sets_every_position_table(tmp_path, objective):
+    from lecturekit.models.layers import Embeddings, sinusoidal_positions
+    from lecturekit.train.pretrain import build_model
+
+    model = build_model({**tiny_config(tmp_path), "objective": objective}, 50)
+    tables = [m.position.weight for m in model.modules() if isinstance(m, Embeddings)]
+    assert len(tables) == (2 if objective == "span" else 1)
+    for table in tables:
+        assert torch.allclose(table, 0.1 * sinusoidal_positions(128, 16))
+    plain = build_model({**tiny_config(tmp_path), "init": {}}, 50)
+    assert plain.embeddings.position.weight.std() < 0.05  # N(0, 0.02) as in BERT
+
+
+@pytest.mark.slow  # the final probe table scores all 1,680 probes
+def test_pretrain_writes_a_checkpoint_and_a_truthful_card(tmp_path):
+    from lecturekit.train.pretrain import pretrain
+    from lecturekit.world import CATEGORIES
+
+    out = pretrain(tiny_config(tmp_path), command="lecturekit pretrain --config tiny.json", progress=False,
+                   device="cpu")
+    card = json.loads((out / "card.json").read_text())
+    assert card["steps"] == 4 and card["masking"] == {"mask_rate": 0.4}
+    assert card["init"] == {"positions": "sinusoidal", "scale": 0.1}
+    assert [row["category"] for row in card["probes"]] == list(CATEGORIES)
+    assert {row["step"] for row in card["probe_history"]} == {2, 4}
+    assert card["loss_history"]["step"] == [2, 4]
+    assert "lecturekit pretrain --config tiny.json" in (out / "README.md").read_text()
+    # The checkpoint loads through the one model interface.
+    from lecturekit.hub.lecture import load_lecture_checkpoint
+
+    model = load_lecture_checkpoint(out, torch.device("cpu"), torch.float32)
+    assert model.kind == "masked-lm" and len(model.fill_mask("a [MASK] .")) > 0

@@ -31,6 +31,23 @@ def activation_function(name: str):
     raise ValueError(f"Unknown activation {name!r}.")
 
 
+def sinusoidal_positions(n_positions: int, d_model: int) -> torch.Tensor:
+    """The original Transformer's position vectors: sines and cosines of falling frequency.
+
+    Row p holds sin(p / 10000^(2i/d)) in even columns and the matching cosine in
+    odd ones. A fixed offset k is then a rotation of each (sin, cos) pair, so
+    "the word just before me" is a simple, position-independent pattern.
+    """
+    if d_model % 2:
+        raise ValueError(f"sinusoidal positions need an even d_model, got {d_model}")
+    position = torch.arange(n_positions, dtype=torch.float32)[:, None]
+    frequency = 10000.0 ** (-torch.arange(0, d_model, 2, dtype=torch.float32) / d_model)
+    table = torch.zeros(n_positions, d_model)
+    table[:, 0::2] = torch.sin(position * frequency)
+    table[:, 1::2] = torch.cos(position * frequency)
+    return table
+
+
 class Embeddings(nn.Module):
     """token + position (+ segment) embeddings, then (post-norm models) a layer norm."""
 

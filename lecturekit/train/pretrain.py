@@ -10,6 +10,8 @@ reproducible by running the same command again:
       "corpus": {"words": 1000000, "seed": 0},      # lecturekit.world.build_corpus
       "tokenizer": {"path": "...tokenizer.json", "num_merges": 3000},
       "block_size": 64, "batch_size": 32,
+      "masking": {"mask_rate": 0.4},                # optional: BatchStream's masking settings
+      "init": {"positions": "sinusoidal", "scale": 0.1},   # optional: see build_model
       "train": {"steps": 2000, "learning_rate": 0.001, ...},   # TrainConfig fields
       "probes_per_category": 40,
       "out": "lecturekit/checkpoints/lecture-bert",
@@ -32,6 +34,7 @@ import torch
 from tokenizers import Tokenizer
 
 from ..models import LectureBERT, LectureGPT, LectureT5, TransformerConfig, count_parameters
+from ..models.layers import Embeddings, sinusoidal_positions
 from ..runtime import device as default_device
 from ..runtime import seed_everything
 from .callbacks import ProbeCallback, probe_scorer
@@ -45,6 +48,8 @@ OBJECTIVES = {
     "span": (LectureT5, "encoder-decoder", "t5_like"),
 }
 VALIDATION_SHARE = 0.02
+# The masking settings a config may change, per objective (see BatchStream).
+MASKING_SETTINGS = {"mlm": {"mask_rate"}, "clm": set(), "span": {"noise_density", "mean_span_length"}}
 
 
 class ConfigError(ValueError):
@@ -64,7 +69,28 @@ def read_config(path) -> dict:
             raise ConfigError(f"{path}: the config needs a {key!r} entry")
     if config["objective"] not in OBJECTIVES:
         raise ConfigError(f"{path}: objective must be one of {', '.join(OBJECTIVES)}, not {config['objective']!r}")
+    unknown = set(config.get("masking", {})) - MASKING_SETTINGS[config["objective"]]
+    if unknown:
+        allowed = ", ".join(sorted(MASKING_SETTINGS[config["objective"]])) or "none"
+        raise ConfigError(f"{path}: masking settings {', '.join(sorted(unknown))} do not apply to objective "
+                          f"{config['objective']!r} (allowed: {allowed})")
+    block, positions = config.get("block_size", 64), config["model"].get("max_positions", 128)
+    if block > positions:
+        raise ConfigError(f"{path}: block_size {block} is longer than the model's max_positions {positions}")
     return config
+
+
+def check_probes_fit(items, tokenizer: Tokenizer, max_positions: int) -> None:
+    """Fail before training, not after it, if some probe is longer than the model's context.
+
+    Each probe is measured with its longest filled-in form (framing included), which
+    is what the masked and causal scorers feed the model.
+    """
+    filled = [item.text.replace("___", candidate) for item in items for candidate in item.candidates]
+    longest = max((len(e.ids) for e in tokenizer.encode_batch(filled)), default=0)
+    if longest > max_positions:
+        raise ConfigError(f"the longest knowledge probe is {longest} tokens, but max_positions is "
+                          f"{max_positions}; the probes could not be scored. Use max_positions >= {longest}.")
 
 
 def corpus_documents(corpus: dict) -> tuple[list[str], list[str]]:
@@ -88,11 +114,29 @@ def shared_tokenizer(spec: dict, documents: list[str]) -> Tokenizer:
 
 
 def build_model(config: dict, vocab_size: int):
+    """A freshly initialised model; ``"init": {"positions": "sinusoidal", "scale": s}``
+    starts the learned position embeddings at s x the original Transformer's sinusoids.
+
+    Why: a bidirectional model starts with random position vectors, so it cannot tell
+    its neighbours apart and sits for a long time at the "predict frequent words"
+    plateau (a causal mask gives a decoder a sense of order for free). With
+    sinusoids, "the word before me" is an easy pattern from the first step; the
+    vectors are still ordinary parameters that training changes.
+    """
     model_class, _, default_preset = OBJECTIVES[config["objective"]]
     settings = dict(config["model"])
     preset = settings.pop("preset", default_preset)
-    model_config = getattr(TransformerConfig, preset)(vocab_size, **settings)
-    return model_class(model_config)
+    model = model_class(getattr(TransformerConfig, preset)(vocab_size, **settings))
+    init = config.get("init", {})
+    if init.get("positions", "random") == "sinusoidal":
+        for module in model.modules():
+            if isinstance(module, Embeddings):
+                table = sinusoidal_positions(*module.position.weight.shape)
+                with torch.no_grad():
+                    module.position.weight.copy_(init.get("scale", 0.1) * table)
+    elif init.get("positions", "random") != "random":
+        raise ConfigError(f"init.positions must be 'random' or 'sinusoidal', not {init['positions']!r}")
+    return model
 
 
 def probe_items(per_category: int, seed: int = 0):
@@ -121,10 +165,11 @@ def pretrain(config: dict, command: str = "", resume_from: str | None = None, pr
     _, kind, _ = OBJECTIVES[config["objective"]]
     train_config = TrainConfig(**config["train"])
     stream_args = dict(objective=config["objective"], block_size=config.get("block_size", 64),
-                       batch_size=config.get("batch_size", 32))
+                       batch_size=config.get("batch_size", 32), **config.get("masking", {}))
     batches = BatchStream(tokenizer, train_docs, seed=seed, **stream_args)
     validation = BatchStream(tokenizer, val_docs, seed=seed + 1, **stream_args).batches(train_config.eval_batches)
     items = probe_items(config.get("probes_per_category", 40))
+    check_probes_fit(_all_probes(config), framed(tokenizer, kind), config["model"].get("max_positions", 128))
     callbacks = [ProbeCallback(items, framed(tokenizer, kind), kind)] if config.get("probe_during_training", True) else []
 
     work_dir = Path(config.get("work_dir", f"runs/{config['name']}"))
@@ -158,6 +203,8 @@ def pretrain(config: dict, command: str = "", resume_from: str | None = None, pr
         "tokenizer": {"vocab_size": tokenizer.get_vocab_size(), **config["tokenizer"]},
         "train": train_config.to_dict(),
         "block_size": stream_args["block_size"], "batch_size": stream_args["batch_size"],
+        "masking": config.get("masking", {}),
+        "init": config.get("init", {}),
         "steps": history.step[-1] if history.step else 0,
         "wall_time_seconds": round(time.perf_counter() - started, 1),
         "device": _device_name(target),
@@ -175,12 +222,17 @@ def pretrain(config: dict, command: str = "", resume_from: str | None = None, pr
     return out
 
 
+def _all_probes(config):
+    from ..world import make_world, probes
+
+    return probes(make_world(config.get("probe_seed", 0)))
+
+
 def _final_probe_table(model, tokenizer, kind, config):
-    from ..world import make_world, probes, score_probes
+    from ..world import score_probes
 
     model.eval()
-    items = probes(make_world(config.get("probe_seed", 0)))
-    return score_probes(probe_scorer(model, framed(tokenizer, kind), kind), items)
+    return score_probes(probe_scorer(model, framed(tokenizer, kind), kind), _all_probes(config))
 
 
 def _device_name(target: torch.device) -> str:
