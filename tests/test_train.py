@@ -239,6 +239,7 @@ def tiny_config(tmp_path, **changes) -> dict:
         "train": {"steps": 4, "warmup_steps": 1, "eval_every": 2, "eval_batches": 1},
         "probes_per_category": 1,
         "out": str(tmp_path / "out"), "work_dir": str(tmp_path / "work"),
+        "notes": "Four steps only: a test of the command, not a model.",
     }
     return {**config, **changes}
 
@@ -314,7 +315,9 @@ def test_pretrain_writes_a_checkpoint_and_a_truthful_card(tmp_path):
     assert [row["category"] for row in card["probes"]] == list(CATEGORIES)
     assert {row["step"] for row in card["probe_history"]} == {2, 4}
     assert card["loss_history"]["step"] == [2, 4]
-    assert "lecturekit pretrain --config tiny.json" in (out / "README.md").read_text()
+    readme = (out / "README.md").read_text()
+    assert "lecturekit pretrain --config tiny.json" in readme and "| masking | mask_rate 0.4 |" in readme
+    assert "## Notes\n\nFour steps only" in readme
     # The checkpoint loads through the one model interface.
     from lecturekit.hub.lecture import load_lecture_checkpoint
 

@@ -48,6 +48,18 @@ def sinusoidal_positions(n_positions: int, d_model: int) -> torch.Tensor:
     return table
 
 
+def start_positions_as_sinusoids(model: nn.Module, scale: float = 0.1) -> nn.Module:
+    """Set every learned position table in ``model`` to ``scale`` x ``sinusoidal_positions``.
+
+    Only the starting point changes; the tables stay ordinary trained parameters.
+    """
+    for module in model.modules():
+        if isinstance(module, Embeddings):
+            with torch.no_grad():
+                module.position.weight.copy_(scale * sinusoidal_positions(*module.position.weight.shape))
+    return model
+
+
 class Embeddings(nn.Module):
     """token + position (+ segment) embeddings, then (post-norm models) a layer norm."""
 

@@ -42,10 +42,11 @@ def plot_probe_history(names, figsize=(11, 3.4)):
         for category in categories:
             rows = [r for r in history if r["category"] == category]
             axis.plot([r["step"] for r in rows], [r["top1"] for r in rows], "o-", ms=3, label=category)
-        axis.set_title(name)
+        sample = int(history[0]["n"]) if history else 0
+        axis.set_title(f"{name} ({sample} probes per category)", fontsize=10)
         axis.set_xlabel("optimizer step")
         axis.set_ylim(0, 1.02)
-    axes[0][0].set_ylabel("probe top-1 (sample of 10 per category)")
+    axes[0][0].set_ylabel("probe top-1 accuracy")
     axes[0][-1].legend(fontsize=7, loc="lower right")
     figure.tight_layout()
     plt.close(figure)

@@ -15,6 +15,7 @@ import torch
 from tokenizers import Tokenizer
 
 from ..models import TransformerConfig, count_parameters
+from ..models.layers import start_positions_as_sinusoids
 from ..runtime import seed_everything
 from .callbacks import LivePlot, ProbeCallback
 from .data import BatchStream, framed
@@ -43,11 +44,22 @@ def small_model(objective: str, vocab_size: int, d_model: int = 64, n_layers: in
 def small_pretraining(objective: str, tokenizer: Tokenizer, documents: list[str], *, steps: int = 300,
                       batch_size: int = 16, block_size: int = 64, learning_rate: float = 3e-3,
                       probe_items=(), eval_every: int = 100, d_model: int = 64, n_layers: int = 2,
-                      seed: int = 0, plot: bool = True, device=None) -> Run:
-    """Pretrain a small model from scratch with ``objective`` ("mlm", "clm" or "span")."""
+                      seed: int = 0, plot: bool = True, device=None, mask_rate: float = 0.15,
+                      sinusoidal_start: bool = False) -> Run:
+    """Pretrain a small model from scratch with ``objective`` ("mlm", "clm" or "span").
+
+    ``mask_rate`` (masked LM) applies to training only: validation always masks the
+    usual 15%, so runs with different rates are judged on the same task.
+    ``sinusoidal_start`` starts the position vectors as sinusoids (see
+    ``lecturekit.train.pretrain.build_model`` for why).
+    """
     _, kind, _ = OBJECTIVES[objective]
     model = small_model(objective, tokenizer.get_vocab_size(), d_model, n_layers, block_size, seed)
-    stream = BatchStream(tokenizer, documents, objective, block_size=block_size, batch_size=batch_size, seed=seed)
+    if sinusoidal_start:
+        start_positions_as_sinusoids(model)
+    masking = {"mask_rate": mask_rate} if objective == "mlm" else {}
+    stream = BatchStream(tokenizer, documents, objective, block_size=block_size, batch_size=batch_size, seed=seed,
+                         **masking)
     validation = BatchStream(tokenizer, documents[-200:], objective, block_size=block_size,
                              batch_size=batch_size, seed=seed + 1).batches(2)
     callbacks = []

@@ -15,7 +15,8 @@ reproducible by running the same command again:
       "train": {"steps": 2000, "learning_rate": 0.001, ...},   # TrainConfig fields
       "probes_per_category": 40,
       "out": "lecturekit/checkpoints/lecture-bert",
-      "work_dir": "runs/lecture-bert"               # resumable training state (not shipped)
+      "work_dir": "runs/lecture-bert",              # resumable training state (not shipped)
+      "notes": "..."                                # optional: why the recipe is what it is (in the card)
     }
 
 Relative paths are relative to the current folder (run from the repository root).
@@ -34,7 +35,7 @@ import torch
 from tokenizers import Tokenizer
 
 from ..models import LectureBERT, LectureGPT, LectureT5, TransformerConfig, count_parameters
-from ..models.layers import Embeddings, sinusoidal_positions
+from ..models.layers import start_positions_as_sinusoids
 from ..runtime import device as default_device
 from ..runtime import seed_everything
 from .callbacks import ProbeCallback, probe_scorer
@@ -129,11 +130,7 @@ def build_model(config: dict, vocab_size: int):
     model = model_class(getattr(TransformerConfig, preset)(vocab_size, **settings))
     init = config.get("init", {})
     if init.get("positions", "random") == "sinusoidal":
-        for module in model.modules():
-            if isinstance(module, Embeddings):
-                table = sinusoidal_positions(*module.position.weight.shape)
-                with torch.no_grad():
-                    module.position.weight.copy_(init.get("scale", 0.1) * table)
+        start_positions_as_sinusoids(model, init.get("scale", 0.1))
     elif init.get("positions", "random") != "random":
         raise ConfigError(f"init.positions must be 'random' or 'sinusoidal', not {init['positions']!r}")
     return model
@@ -205,6 +202,7 @@ def pretrain(config: dict, command: str = "", resume_from: str | None = None, pr
         "block_size": stream_args["block_size"], "batch_size": stream_args["batch_size"],
         "masking": config.get("masking", {}),
         "init": config.get("init", {}),
+        "notes": config.get("notes", ""),
         "steps": history.step[-1] if history.step else 0,
         "wall_time_seconds": round(time.perf_counter() - started, 1),
         "device": _device_name(target),
@@ -246,6 +244,12 @@ def model_card_markdown(card: dict) -> str:
         f"| {p['category']} | {p['n']} | {p['top1']:.3f} | {p['top5']:.3f} | {p['mrr']:.3f} | {p['baseline_top1']:.3f} |"
         for p in card["probes"]
     )
+    notes = f"\n## Notes\n\n{card['notes']}\n" if card.get("notes") else ""
+    recipe = ""
+    if card.get("masking"):
+        recipe += f"| masking | {', '.join(f'{k} {v}' for k, v in card['masking'].items())} |\n"
+    if card.get("init"):
+        recipe += f"| initialisation | {', '.join(f'{k} {v}' for k, v in card['init'].items())} |\n"
     return f"""# {card['name']}
 
 A lecture-scale {card['kind']} trained by lecturekit on the generated lecture world
@@ -266,7 +270,8 @@ A lecture-scale {card['kind']} trained by lecturekit on the generated lecture wo
 | wall time | {card['wall_time_seconds']:,} s |
 | device | {card['device']} |
 | final training loss | {card['final_train_loss']} |
-| final validation loss | {card['final_validation_loss']} |
+| peak learning rate | {card['train']['learning_rate']} |
+{recipe}| final validation loss | {card['final_validation_loss']} |
 
 ## Knowledge probes
 
@@ -277,7 +282,7 @@ candidates; mrr: mean reciprocal rank; baseline: always the most frequent answer
 | category | n | top-1 | top-5 | mrr | baseline top-1 |
 | --- | --- | --- | --- | --- | --- |
 {rows}
-"""
+{notes}"""
 
 
 def register(commands) -> None:
