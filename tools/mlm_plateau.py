@@ -6,7 +6,7 @@ frequent words whatever the context. This script trains the same 4-layer BERT on
 the same lecture-world data with one change at a time and prints the validation
 loss, always measured with BERT's standard 15% masking so the rows compare:
 
-    python tools/mlm_plateau.py                 # all variants, about 15 min on one CPU core
+    python tools/mlm_plateau.py                 # all variants, about 20 min on one CPU core
     python tools/mlm_plateau.py --only 0 1      # some of them
 
 The numbers quoted in notebook 03 and in lecture-bert's model card come from this.
@@ -33,6 +33,7 @@ VARIANTS = [
     ("BERT's recipe, peak lr 1e-3", 1e-3, 0.15, {}),
     ("40% masking", 1e-3, 0.40, {}),
     ("40% masking + sinusoidal start", 1e-3, 0.40, SINUSOIDS),
+    ("40% + sinusoidal start, lr 2e-3", 2e-3, 0.40, SINUSOIDS),
 ]
 
 
