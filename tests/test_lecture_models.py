@@ -17,12 +17,15 @@ from lecturekit.world import CATEGORIES, make_world, probes, score_probes
 
 SHIPPED = ["lecture-bert", "lecture-gpt", "lecture-t5"]
 MARGIN = 0.10  # top-1 accuracy above the baseline, in absolute terms
-SAMPLE = 60  # probes per category in the test
 
-# Categories each model has learned (top-1 at least MARGIN above the baseline on all
-# 240 probes). The rest are what the CPU training budget did not reach; see the cards.
+# Categories each model has learned: top-1 more than MARGIN above the baseline on all
+# 240 probes (its card). The rest are what the CPU training budget did not reach.
+# lecture-bert's sentiment (0.600 against 0.500) sits exactly on the margin, so it is not
+# claimed.
 LEARNED = {
+    "lecture-bert": ["trivia", "syntax", "coreference", "lexical_semantics", "world_state", "number_patterns"],
     "lecture-gpt": ["trivia", "syntax", "coreference", "lexical_semantics", "number_patterns"],
+    "lecture-t5": ["trivia", "lexical_semantics", "number_patterns"],
 }
 
 
@@ -47,16 +50,28 @@ def test_card_records_how_the_model_was_made(name):
     assert card["command"] in readme
 
 
+@pytest.mark.parametrize("name", SHIPPED)
+def test_learned_lists_exactly_what_the_card_shows(name):
+    # Keeps LEARNED honest both ways: no claim the card does not back, no learned category left out.
+    rows = {row["category"]: row for row in load_card(name)["probes"]}
+    backed = [c for c in CATEGORIES if rows[c]["top1"] - rows[c]["baseline_top1"] > MARGIN + 1e-9]
+    assert backed == LEARNED.get(name, [])
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(LEARNED))
 def test_learned_categories_beat_the_baseline_and_match_the_card(name):
     model = lecturekit.load_model(name, device="cpu")
-    # A fixed sample keeps this under a minute; the card has all 240 per category.
-    items = [item for category in LEARNED[name] for item in probes(make_world(0), category)[:SAMPLE]]
+    # All 240 probes of each learned category: a sample has its own most-frequent answer, and
+    # a sample's baseline can sit far from the full one (0.10 against 0.05 for number patterns).
+    items = [item for category in LEARNED[name] for item in probes(make_world(0), category)]
     table = score_probes(model, items)
+    card = {row["category"]: row for row in load_card(name)["probes"]}
     for category in LEARNED[name]:
         top1, baseline = table.loc[category, "top1"], table.loc[category, "baseline_top1"]
         assert top1 >= baseline + MARGIN, f"{name} {category}: {top1:.3f} vs baseline {baseline:.3f}"
+        # The shipped weights, loaded the way users load them, give the card's numbers.
+        assert abs(top1 - card[category]["top1"]) < 0.005, f"{name} {category}: {top1:.3f}, card {card[category]['top1']}"
 
 
 @pytest.mark.slow
@@ -70,3 +85,17 @@ def test_shipped_tokenizer_is_reproduced_by_the_configs_recipe():
     documents, _ = corpus_documents(config["corpus"])
     rebuilt = build_tokenizer(documents, num_merges=config["tokenizer"]["num_merges"])
     assert rebuilt.get_vocab() == shared_lecture_tokenizer().get_vocab()
+
+
+def test_training_summary_reads_each_models_budget_from_its_config_and_card():
+    import json
+
+    from lecturekit.train.cards import training_summary
+
+    table = training_summary(SHIPPED)
+    for name in SHIPPED:
+        config = json.loads((checkpoint_dir(name).parents[2] / "configs" / f"{name}.json").read_text())
+        assert table.loc["steps", name] == load_card(name)["steps"] == config["train"]["steps"]
+        assert table.loc["peak learning rate", name] == config["train"]["learning_rate"]
+    assert table.loc["hidden share", "lecture-bert"] == 0.4
+    assert table.loc["hidden share", "lecture-gpt"] is None
