@@ -45,7 +45,7 @@ def _sync(device):
 def measure(config: dict, documents, tokenizer, steps: int, device) -> dict:
     model = build_model(config, tokenizer.get_vocab_size()).to(device).train()
     stream = BatchStream(tokenizer, documents, config["objective"], block_size=config["block_size"],
-                         batch_size=config["batch_size"])
+                         batch_size=config["batch_size"], **config.get("masking", {}))
     optimizer = make_optimizer(model, TrainConfig(**config["train"]))
     autocast = torch.autocast("cuda", dtype=torch.bfloat16) if device.type == "cuda" else torch.autocast("cpu", enabled=False)
     loop_times, bare_times, tokens = [], [], 0

@@ -31,6 +31,27 @@ def probe_comparison(names) -> pandas.DataFrame:  # noqa: F821
     return table
 
 
+def training_summary(names) -> pandas.DataFrame:  # noqa: F821
+    """How much training each model got, from its card: compare budgets before comparing models."""
+    import pandas as pd
+
+    rows = {}
+    for name in names:
+        card = load_card(name)
+        masking = card.get("masking") or {}
+        rows[name] = {
+            "objective": card["objective"],
+            "parameters": card["parameters"],
+            "steps": card["steps"],
+            "tokens read": card["data"]["tokens_seen"],
+            "hidden share": masking.get("mask_rate", masking.get("noise_density", 0.15))
+            if card["objective"] != "clm" else None,
+            "peak learning rate": card["train"]["learning_rate"],
+            "CPU minutes": round(card["wall_time_seconds"] / 60),
+        }
+    return pd.DataFrame(rows)
+
+
 def plot_probe_history(names, figsize=(11, 3.4)):
     """One panel per model: probe top-1 accuracy per category over training steps."""
     import matplotlib.pyplot as plt
