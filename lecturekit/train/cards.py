@@ -68,7 +68,8 @@ def plot_probe_history(names, figsize=(11, 3.4)):
         axis.set_xlabel("optimizer step")
         axis.set_ylim(0, 1.02)
     axes[0][0].set_ylabel("probe top-1 accuracy")
-    axes[0][-1].legend(fontsize=7, loc="lower right")
+    # Outside the last panel, so no line is hidden behind it.
+    axes[0][-1].legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0))
     figure.tight_layout()
     plt.close(figure)
     return figure
