@@ -100,7 +100,7 @@ def main() -> None:
             line += f"  {row['GFLOP/s'] * 1e9 / peak:.1%}" if peak else "  (unknown peak)"
         print(line)
     print("tokens = encoder/input tokens. For lecture-t5 the FLOP estimate counts one decoder token per encoder")
-    print("token (the T5 paper's accounting); its targets are shorter than its inputs (about half, at the")
+    print("token (the T5 paper's accounting); its targets are shorter than its inputs (about 3/4 as long at the")
     print("config's 40% noise), so its GFLOP/s is an overestimate.")
 
 
