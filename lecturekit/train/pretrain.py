@@ -166,7 +166,8 @@ def pretrain(config: dict, command: str = "", resume_from: str | None = None, pr
     batches = BatchStream(tokenizer, train_docs, seed=seed, **stream_args)
     validation = BatchStream(tokenizer, val_docs, seed=seed + 1, **stream_args).batches(train_config.eval_batches)
     items = probe_items(config.get("probes_per_category", 40))
-    check_probes_fit(_all_probes(config), framed(tokenizer, kind), config["model"].get("max_positions", 128))
+    all_probes = _all_probes(config)
+    check_probes_fit(all_probes, framed(tokenizer, kind), config["model"].get("max_positions", 128))
     callbacks = [ProbeCallback(items, framed(tokenizer, kind), kind)] if config.get("probe_during_training", True) else []
 
     work_dir = Path(config.get("work_dir", f"runs/{config['name']}"))
@@ -188,7 +189,7 @@ def pretrain(config: dict, command: str = "", resume_from: str | None = None, pr
     out = Path(config["out"])
     model.to("cpu").save_pretrained(out)
     framed(tokenizer, kind).save(str(out / "tokenizer.json"))
-    final = _final_probe_table(model, tokenizer, kind, config)
+    final = _final_probe_table(model, tokenizer, kind, all_probes)
     card = {
         "name": config["name"],
         "command": command or f"lecturekit pretrain --config {config.get('_path', '?')}",
@@ -226,11 +227,11 @@ def _all_probes(config):
     return probes(make_world(config.get("probe_seed", 0)))
 
 
-def _final_probe_table(model, tokenizer, kind, config):
+def _final_probe_table(model, tokenizer, kind, items):
     from ..world import score_probes
 
     model.eval()
-    return score_probes(probe_scorer(model, framed(tokenizer, kind), kind), _all_probes(config))
+    return score_probes(probe_scorer(model, framed(tokenizer, kind), kind), items)
 
 
 def _device_name(target: torch.device) -> str:
