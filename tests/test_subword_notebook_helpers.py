@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from lecturekit.subword import TINY_CORPUS, BPETokenizer
-from lecturekit.subword.exercises import check
+from lecturekit.exercises import check
 from lecturekit.subword.showcase import byte_piece_text, smollm2_byte_level
 
 

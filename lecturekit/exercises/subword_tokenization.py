@@ -3,9 +3,7 @@ library computes, so the check is right even if the notebook's numbers change.""
 
 from __future__ import annotations
 
-from ..exercises import run_check
-from .bpe_tokenizer import BPETokenizer
-from .corpora import TINY_CORPUS
+from ..subword import TINY_CORPUS, BPETokenizer
 
 
 def _bpe_lowest(answer):
@@ -16,14 +14,14 @@ def _bpe_lowest(answer):
 
 
 def _bert_pieces(answer):
-    from .showcase import bert_wordpiece
+    from ..subword.showcase import bert_wordpiece
 
     expected = len(bert_wordpiece().tokenize("taaaaasty"))
     return answer == expected, "count the pieces WordPiece gives for 'taaaaasty'"
 
 
 def _one_token_in_smollm2_but_split_by_ours(answer):
-    from .showcase import english_bpe, smollm2_byte_level
+    from ..subword.showcase import english_bpe, smollm2_byte_level
 
     word = str(answer).strip().lower()
     whole = len(smollm2_byte_level().encode(" " + word)) == 1
@@ -46,8 +44,3 @@ CHECKS = {
     "one_token": _one_token_in_smollm2_but_split_by_ours,
     "highest_fertility": _highest_fertility,
 }
-
-
-def check(exercise: str, answer, **context) -> str:
-    """Check one exercise's answer; raises AssertionError with a hint if it is wrong."""
-    return run_check(CHECKS, exercise, answer, **context)

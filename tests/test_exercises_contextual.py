@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from lecturekit.hub.exercises import check
+from lecturekit.exercises import check
 
 
 def test_checks_accept_right_and_reject_wrong_answers():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ..exercises import run_check
 
 T5_SENTENCE = "Thank you for inviting me to your party last week ."
 SHIPPED = ("lecture-bert", "lecture-gpt", "lecture-t5")
@@ -25,7 +24,7 @@ def _t5_target(answer):
 
 
 def _best_at_numbers(answer):
-    from .cards import probe_comparison
+    from ..train.cards import probe_comparison
 
     scores = probe_comparison(SHIPPED).loc["number_patterns"].drop("baseline")
     return answer == scores.idxmax(), "look at the number_patterns row of the probe table"
@@ -44,8 +43,3 @@ CHECKS = {
     "best_at_numbers": _best_at_numbers,
     "cheater_loss": _cheater_loss,
 }
-
-
-def check(exercise: str, answer, **context) -> str:
-    """Check one exercise's answer; raises AssertionError with a hint if it is wrong."""
-    return run_check(CHECKS, exercise, answer, **context)
