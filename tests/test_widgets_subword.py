@@ -8,7 +8,7 @@ import re
 import pytest
 
 from lecturekit.subword import TINY_CORPUS, bpe_trace
-from lecturekit.subword.bpe_common import merge_pair, word_to_symbols
+from lecturekit.subword.bpe import merge_pair, word_to_symbols
 from lecturekit.widgets.bpe_stepper import (
     BPEStepper,
     base_vocabulary,

@@ -27,8 +27,9 @@ from pathlib import Path
 
 import regex
 
-from ._text import as_text
-from .apply_merges import apply_merges
+from ..text import as_text
+from .bpe_fast import apply_merges_fast
+from .bpe_huggingface import parse_merges
 from .wordpiece import VocabularyError
 
 # GPT-2's pre-tokenisation pattern: English contractions, then optional space +
@@ -93,9 +94,7 @@ class ByteLevelBPETokenizer:
             if model.get("type") != "BPE":
                 raise VocabularyError(f"{path} holds a {model.get('type')} model, not BPE")
             vocab = dict(model["vocab"])
-            merges = [
-                tuple(m.split(" ", 1)) if isinstance(m, str) else tuple(m) for m in model["merges"]
-            ]
+            merges = parse_merges(model["merges"])
             special = {t["content"]: t["id"] for t in data.get("added_tokens", [])}
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             if isinstance(error, VocabularyError):
@@ -120,7 +119,7 @@ class ByteLevelBPETokenizer:
         # A byte with no token of its own is dropped, as the Hugging Face BPE
         # model does when there is no UNK token (see ``missing_bytes``).
         symbols = [s for s in symbols if s in self.vocab]
-        return tuple(self.vocab[piece] for piece in apply_merges(symbols, self.ranks))
+        return tuple(self.vocab[piece] for piece in apply_merges_fast(symbols, self.ranks))
 
     def missing_bytes(self) -> list[int]:
         """Byte values that have no token of their own in this vocabulary.
@@ -159,11 +158,15 @@ class ByteLevelBPETokenizer:
         """Pieces as the vocabulary writes them, e.g. ``"Ġhello"``."""
         return [self.id_to_token[i] for i in self.encode(text)]
 
-    def token_text(self, token: str) -> str:
-        """A vocabulary piece as readable text ("Ġhello" -> " hello"); partial UTF-8 shows as U+FFFD."""
+    def token_text(self, token: str, errors: str = "replace") -> str:
+        """A vocabulary piece as readable text ("Ġhello" -> " hello").
+
+        A piece that holds only part of a character's UTF-8 bytes shows as U+FFFD, or
+        as whatever ``errors`` asks of ``bytes.decode`` (e.g. ``"backslashreplace"``).
+        """
         if token in self.special_tokens:
             return token
-        return bytes(self.char_to_byte.get(c, 63) for c in token).decode("utf-8", errors="replace")
+        return bytes(self.char_to_byte.get(c, 63) for c in token).decode("utf-8", errors=errors)
 
     def decode(self, ids) -> str:
         data = bytearray()

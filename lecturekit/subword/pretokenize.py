@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ._text import as_text
+from ..text import as_text
 
 _WORD = re.compile(r"[^\W_]+|[^\w\s]|_")
 

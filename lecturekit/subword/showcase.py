@@ -13,15 +13,15 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .bpe_tokenizer import UNK as BPE_UNK
-from .bpe_tokenizer import BPETokenizer
+from .bpe_tokenizer import BPE_UNK, BPETokenizer
 from .byte_level import ByteLevelBPETokenizer
 from .corpora import word_counts
-from .word_level import UNK as WORD_UNK
-from .word_level import WordLevelVocabulary
+from .word_level import WORD_LEVEL_UNK, WordLevelVocabulary
 from .wordpiece import WordPieceTokenizer
 
-UNKNOWN_PIECES = {BPE_UNK, WORD_UNK, "[UNK]"}
+# What each tokenizer writes for "unknown": our BPE's "<unk>", the word level's "[UNK]",
+# and BERT's WordPiece "[UNK]" (byte-level BPE has none).
+UNKNOWN_PIECES = {BPE_UNK, WORD_LEVEL_UNK, "[UNK]"}
 
 
 @lru_cache(maxsize=1)
@@ -50,10 +50,7 @@ def byte_piece_text(tokenizer: ByteLevelBPETokenizer, token: str) -> str:
     """Readable text of a byte-level piece. Where a piece holds only part of a
     character (emoji and CJK are often cut between bytes), those bytes are shown
     as escapes: ``" \\xf0\\x9f"``."""
-    if token in tokenizer.special_tokens:
-        return token
-    data = bytes(tokenizer.char_to_byte.get(c, 63) for c in token)
-    return data.decode("utf-8", errors="backslashreplace")
+    return tokenizer.token_text(token, errors="backslashreplace")
 
 
 def showcase_tokenizers() -> dict:

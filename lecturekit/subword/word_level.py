@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ._text import as_text
+from ..text import as_text
 from .pretokenize import split_words
 
-UNK = "[UNK]"
+# The unknown-word token, written as BERT writes its own. (Our BPE has a different one,
+# ``bpe_tokenizer.BPE_UNK``, for unseen characters: the notebook shows both.)
+WORD_LEVEL_UNK = "[UNK]"
 
 
 class WordLevelVocabulary:
     """The ``size`` most frequent words of a training corpus (ties: alphabetical), plus UNK."""
 
     def __init__(self, words):
-        self.vocab = {UNK: 0}
+        self.vocab = {WORD_LEVEL_UNK: 0}
         for word in words:
             self.vocab.setdefault(word, len(self.vocab))
 
@@ -39,9 +41,8 @@ class WordLevelVocabulary:
 
     def tokenize(self, text: str) -> list[str]:
         """Lower-cased words, each one either known or UNK."""
-        return [
-            w if w in self.vocab else UNK for w in (w.lower() for w in split_words(as_text(text)))
-        ]
+        lowered = (w.lower() for w in split_words(as_text(text)))
+        return [w if w in self.vocab else WORD_LEVEL_UNK for w in lowered]
 
     def encode(self, text: str) -> list[int]:
         return [self.vocab[token] for token in self.tokenize(text)]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
-from ._text import as_text
+from ..text import as_text
 
 CONTINUATION = "##"
 

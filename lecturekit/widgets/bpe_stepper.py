@@ -10,8 +10,8 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from lecturekit.subword import END_OF_WORD, MergeStep, bpe_trace
-from lecturekit.subword.apply_merges import apply_merges
-from lecturekit.subword.bpe_common import prepare_word_counts, word_to_symbols
+from lecturekit.subword.bpe import prepare_word_counts, word_to_symbols
+from lecturekit.subword.bpe_fast import apply_merges_fast
 
 from .base import LectureWidget, escape
 
@@ -23,7 +23,7 @@ def segment_at_step(word: str, trace: list[MergeStep], step: int) -> list[str]:
     ranks = {}
     for rank, merge in enumerate(trace[:step]):
         ranks.setdefault(merge.pair, rank)
-    return apply_merges(list(word_to_symbols(word)), ranks)
+    return apply_merges_fast(list(word_to_symbols(word)), ranks)
 
 
 def base_vocabulary(word_counts) -> set[str]:

@@ -1,30 +1,21 @@
-"""The public face of BPE training: merges, a trace for the stepper, and the library twin."""
+"""BPE in Hugging Face's terms: its trainer set up to do our job (for the parity tests), and its merges format.
+
+From scratch teaches, the library proves it right: ``train_bpe_huggingface`` is
+the Hugging Face ``tokenizers`` trainer configured so that, up to the first tie,
+it learns exactly the merges of ``bpe.py``.
+"""
 
 from __future__ import annotations
 
 import json
 
-from .bpe_common import END_OF_WORD, MergeStep, prepare_word_counts
-from .bpe_fast import train_bpe_fast
-from .bpe_reference import train_bpe_reference
-
-_TRAINERS = {"fast": train_bpe_fast, "reference": train_bpe_reference}
+from ..text import END_OF_WORD
+from .bpe import prepare_word_counts
 
 
-def bpe_trace(word_counts, num_merges: int, method: str = "fast") -> list[MergeStep]:
-    """Every merge step: the pair, its count, the new token, how many word types changed."""
-    if method not in _TRAINERS:
-        raise ValueError(f"method must be one of {sorted(_TRAINERS)}, not {method!r}")
-    return _TRAINERS[method](word_counts, num_merges)
-
-
-def train_bpe(word_counts, num_merges: int, method: str = "fast") -> list[tuple[str, str]]:
-    """The learned merges in order, e.g. ``[("e", "s"), ("es", "t</w>"), ...]``.
-
-    Fewer than ``num_merges`` come back when the corpus runs out of pairs (every
-    word has become a single token).
-    """
-    return [step.pair for step in bpe_trace(word_counts, num_merges, method)]
+def parse_merges(merges) -> list[tuple[str, str]]:
+    """The ``merges`` of a ``tokenizer.json`` as pairs: older files write ``"a b"``, newer ``["a", "b"]``."""
+    return [tuple(m.split(" ", 1)) if isinstance(m, str) else tuple(m) for m in merges]
 
 
 def train_bpe_huggingface(word_counts, num_merges: int) -> list[tuple[str, str]]:
@@ -71,6 +62,4 @@ def train_bpe_huggingface(word_counts, num_merges: int) -> list[tuple[str, str]]
             yield " ".join([word] * count)
 
     tokenizer.train_from_iterator(repeated_words(), trainer=trainer)
-    merges = json.loads(tokenizer.to_str())["model"]["merges"]
-    pairs = [tuple(m) if isinstance(m, list) else tuple(m.split(" ", 1)) for m in merges]
-    return pairs[:num_merges]
+    return parse_merges(json.loads(tokenizer.to_str())["model"]["merges"])[:num_merges]
