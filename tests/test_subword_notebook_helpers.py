@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from lecturekit.subword import TINY_CORPUS, BPETokenizer
 from lecturekit.exercises import check
+from lecturekit.subword import TINY_CORPUS, BPETokenizer
 from lecturekit.subword.showcase import byte_piece_text, smollm2_byte_level
 
 
@@ -39,7 +39,7 @@ def test_byte_pieces_are_shown_as_text_or_escaped_bytes():
 
 @pytest.fixture(scope="module")
 def word_vectors():
-    from lecturekit.subword import word_vectors
+    from lecturekit import contextual as word_vectors
 
     return word_vectors
 

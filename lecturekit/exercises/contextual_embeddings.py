@@ -47,7 +47,7 @@ def _best_layer(answer, table=None):
 
 
 def _noun_sentence(answer):
-    from ..widgets.contextual_embeddings import cosine_matrix, occurrence_vectors
+    from ..contextual import cosine_matrix, occurrence_vectors
 
     sentence = str(answer)
     if "record" not in sentence.lower():

@@ -1,30 +1,21 @@
 """ContextualEmbeddingExplorer: one static vector per string, one contextual vector per use.
 
-word2vec gives "record" one vector whether it is the verb or the noun. A
-pretrained Transformer starts from such a static vector too (a row of its input
-embedding matrix) but every layer mixes in the surrounding words, so each
-occurrence ends with its own vector. Here we collect the vectors of one word
-across several sentences, layer by layer, and compare them with cosine
-similarity: if the model separates the senses, occurrences of the same sense are
-more alike than occurrences of different senses.
-
-Pure functions (tested): ``find_word``, ``word_pieces``, ``occurrence_vectors``,
-``cosine_matrix``, ``sense_separation``, ``cluster_occurrences``,
-``similarity_figure``, ``explorer_html``. The view only wires controls to them.
+The mathematics (a word's vectors per layer, cosine similarity, sense separation,
+clustering) lives in ``lecturekit.contextual``; this module draws it. Pure functions
+(tested): ``similarity_figure``, ``explorer_html``, ``common_words``. The view only
+wires the controls to them.
 """
 
 from __future__ import annotations
 
 import base64
 import io
-import re
-from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
-import torch
 
-from .base import LectureWidget, escape
+from ..contextual import Occurrences, cluster_occurrences, cosine_matrix, occurrence_vectors
+from ..text import escape, words
+from .base import LectureWidget
 
 DEFAULT_SENTENCES = (
     "I want to record a song tonight.",
@@ -34,123 +25,9 @@ DEFAULT_SENTENCES = (
     "He played an old jazz record.",
     "The record shows that he was right.",
 )
-POOLINGS = ("mean", "last")
-
-
-def find_word(sentence: str, word: str) -> tuple[int, int]:
-    """Character span of the first whole-word occurrence of ``word`` (any case)."""
-    if not isinstance(word, str) or not word.strip():
-        raise ValueError("Pick a word: it is empty.")
-    match = re.search(rf"(?<!\w){re.escape(word.strip())}(?!\w)", sentence, flags=re.IGNORECASE)
-    if match is None:
-        raise ValueError(f"{word.strip()!r} does not occur as a word in {sentence!r}.")
-    return match.span()
-
-
-def word_pieces(tokens: pd.DataFrame, start: int, end: int) -> list[int]:
-    """Positions of the tokens that cover characters start..end (a word may be several pieces)."""
-    covering = tokens[(~tokens.special) & (tokens.start < end) & (tokens.end > start)]
-    return covering.index.tolist()
-
-
-def pool(vectors: torch.Tensor, positions: list[int], pooling: str) -> torch.Tensor:
-    """One vector for a word from its pieces' vectors (last axis but one = token).
-
-    "mean" averages the pieces; "last" takes the final piece, which in a left-to-
-    right model is the only one that has seen the whole word.
-    """
-    if pooling not in POOLINGS:
-        raise ValueError(f"pooling must be one of {', '.join(POOLINGS)}; got {pooling!r}.")
-    chosen = vectors[..., positions, :]
-    return chosen.mean(dim=-2) if pooling == "mean" else chosen[..., -1, :]
-
-
-@dataclass
-class Occurrences:
-    """The vectors of one word, one row per sentence it occurs in."""
-
-    sentences: list[str]
-    word: str
-    pieces: list[list[str]]  # the tokens the word became in each sentence
-    static: torch.Tensor  # (sentences, dim): pooled rows of the input embedding matrix
-    layers: torch.Tensor  # (layers + 1, sentences, dim): pooled hidden states
-
-    @property
-    def num_layers(self) -> int:
-        return self.layers.shape[0] - 1
-
-
-def occurrence_vectors(model, sentences, word: str, pooling: str = "mean") -> Occurrences:
-    """Static and contextual vectors of ``word`` in each sentence, for any lecturekit model."""
-    sentences = [s for s in sentences if isinstance(s, str) and s.strip()]
-    if not sentences:
-        raise ValueError("Give at least one sentence.")
-    spans = [find_word(s, word) for s in sentences]
-    states = model.hidden_states(sentences)
-    embedding_matrix = model.input_embeddings
-    pieces, static, layers = [], [], []
-    for (start, end), state in zip(spans, states, strict=True):
-        positions = word_pieces(state.tokens, start, end)
-        pieces.append(state.tokens.token[positions].tolist())
-        ids = torch.tensor(state.tokens.id[positions].tolist(), device=embedding_matrix.device)
-        static.append(pool(embedding_matrix[ids].float().cpu(), list(range(len(positions))), pooling))
-        layers.append(pool(state.layers, positions, pooling))
-    return Occurrences(sentences, word.strip(), pieces, torch.stack(static), torch.stack(layers, dim=1))
-
-
-def cosine_matrix(vectors: torch.Tensor) -> np.ndarray:
-    """Cosine similarity of every pair of rows."""
-    unit = torch.nn.functional.normalize(vectors.double(), dim=-1)
-    return (unit @ unit.T).clamp(-1, 1).numpy()
-
-
-def sense_separation(occurrences: Occurrences, senses: list[str]) -> pd.DataFrame:
-    """Per layer: mean similarity within a sense, across senses, and the gap between them.
-
-    A positive gap means the layer's vectors group the occurrences by sense.
-    """
-    senses = list(senses)
-    if len(senses) != len(occurrences.sentences):
-        raise ValueError(f"Give one sense label per sentence ({len(occurrences.sentences)}).")
-    same = np.equal.outer(senses, senses)
-    off_diagonal = ~np.eye(len(senses), dtype=bool)
-    if not (same & off_diagonal).any() or not (~same).any():
-        raise ValueError("Need at least two occurrences of one sense and one of another.")
-    rows = []
-    for label, vectors in [("static", occurrences.static)] + [
-        (str(layer), occurrences.layers[layer]) for layer in range(occurrences.num_layers + 1)
-    ]:
-        similarity = cosine_matrix(vectors)
-        within = similarity[same & off_diagonal].mean()
-        across = similarity[~same].mean()
-        rows.append({"layer": label, "within sense": within, "across senses": across, "gap": within - across})
-    return pd.DataFrame(rows)
-
-
-def cluster_occurrences(similarity: np.ndarray, n_clusters: int = 2) -> list[int]:
-    """Group occurrences by average-linkage agglomerative clustering on cosine similarity.
-
-    Start with each occurrence alone; repeatedly merge the two groups whose members
-    are most similar on average. Groups are numbered in order of first appearance.
-    """
-    count = len(similarity)
-    if not 1 <= n_clusters <= count:
-        raise ValueError(f"n_clusters must be between 1 and {count}; got {n_clusters}.")
-    groups = [[i] for i in range(count)]
-    while len(groups) > n_clusters:
-        best, pair = -np.inf, (0, 1)
-        for a in range(len(groups)):
-            for b in range(a + 1, len(groups)):
-                linkage = similarity[np.ix_(groups[a], groups[b])].mean()
-                if linkage > best:
-                    best, pair = linkage, (a, b)
-        a, b = pair
-        groups[a] = groups[a] + groups.pop(b)
-    labels = [0] * count
-    for number, group in enumerate(sorted(groups, key=min)):
-        for member in group:
-            labels[member] = number
-    return labels
+# The switch offers the lecture's two choices (average the pieces or take the last one),
+# a subset of lecturekit.contextual.POOLINGS.
+SWITCH_POOLINGS = ("mean", "last")
 
 
 def similarity_figure(similarity: np.ndarray, labels: list[str], title: str):
@@ -217,7 +94,7 @@ def explorer_html(occurrences: Occurrences, layer: int | str, model_name: str = 
 
 def common_words(sentences: list[str]) -> list[str]:
     """Words (lower-cased) that occur in every sentence: the ones the picker offers."""
-    sets = [set(re.findall(r"\w+", s.lower())) for s in sentences if s.strip()]
+    sets = [set(words(s)) for s in sentences if s.strip()]
     return sorted(set.intersection(*sets)) if sets else []
 
 
@@ -235,7 +112,7 @@ class ContextualEmbeddingExplorer(LectureWidget):
         )
         self.word_picker = widgets.Dropdown(description="Word")
         self.layer_slider = widgets.IntSlider(description="Layer", min=0, max=1, continuous_update=False)
-        self.pooling_switch = widgets.ToggleButtons(options=list(POOLINGS), value=pooling,
+        self.pooling_switch = widgets.ToggleButtons(options=list(SWITCH_POOLINGS), value=pooling,
                                                     description="Pieces")
         self.picture = widgets.HTML()
         super().__init__([self.sentences_box, self.word_picker, self.pooling_switch,
@@ -258,10 +135,10 @@ class ContextualEmbeddingExplorer(LectureWidget):
         return [line.strip() for line in self.sentences_box.value.splitlines() if line.strip()]
 
     def _offer_words(self, preferred: str | None = None) -> None:
-        words = common_words(self.sentences)
+        offered = common_words(self.sentences)
         current = (preferred or self.word_picker.value or "").lower()
-        self.word_picker.options = words
-        self.word_picker.value = current if current in words else (words[0] if words else None)
+        self.word_picker.options = offered
+        self.word_picker.value = current if current in offered else (offered[0] if offered else None)
 
     def _recompute(self) -> None:
         try:
