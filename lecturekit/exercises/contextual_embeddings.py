@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-
 VERB_SENTENCES = (
     "I want to record a song tonight.",
     "Please record the meeting for me.",

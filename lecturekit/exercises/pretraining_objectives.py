@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 T5_SENTENCE = "Thank you for inviting me to your party last week ."
 SHIPPED = ("lecture-bert", "lecture-gpt", "lecture-t5")
 
