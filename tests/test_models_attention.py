@@ -15,7 +15,12 @@ from lecturekit.models import (
     cross_attention_mask,
     prefix_lm_mask,
 )
-from lecturekit.models.attention import MultiHeadAttention, combine_with_padding, prefix_lm_masks
+from lecturekit.models.attention import (
+    MultiHeadAttention,
+    choose_mask,
+    combine_with_padding,
+    prefix_lm_masks,
+)
 
 SMALL = dict(vocab_size=50, d_model=32, n_heads=4, n_layers=2, d_ff=64, max_positions=16, dropout=0.0,
              attention_dropout=0.0)
@@ -52,6 +57,30 @@ def test_padding_hides_keys_and_never_leaves_a_row_empty():
     padding = torch.tensor([[0, 1, 1]])  # left padding
     full = combine_with_padding(causal_mask(3), padding, 3)[0, 0]
     assert full.tolist() == [[True, False, False], [False, True, False], [False, True, True]]
+
+
+def test_choose_mask_builds_the_textbook_masks_plus_padding():
+    # No padding: no mask at all, so the fused kernels take their fast path.
+    no_padding = torch.ones(2, 4, dtype=torch.long)
+    for attention_mask in (None, no_padding):
+        assert choose_mask(4, attention_mask) == (None, False)
+        assert choose_mask(4, attention_mask, causal=True) == (None, True)
+    padding = torch.tensor([[1, 1, 1, 0], [0, 1, 1, 1]])
+    keys = padding.bool()[:, None, :]  # (batch, 1, n_k): nobody reads padding
+    mask, is_causal = choose_mask(4, padding)
+    assert not is_causal and torch.equal(mask[:, 0], keys.expand(2, 4, 4))
+    mask, is_causal = choose_mask(4, padding, causal=True)
+    assert not is_causal and torch.equal(mask[:, 0], combine_with_padding(causal_mask(4), padding, 4)[:, 0])
+    assert torch.equal(mask[0, 0], causal_mask(4) & keys[0])  # right padding: a row never reads padding
+    # Prefix LM: each row gets its own prefix, with or without padding.
+    lengths = torch.tensor([1, 3])
+    mask, is_causal = choose_mask(4, None, causal=True, prefix_lengths=lengths)
+    assert not is_causal and all(torch.equal(mask[i, 0], prefix_lm_mask(4, int(n))) for i, n in enumerate(lengths))
+    mask, _ = choose_mask(4, padding, causal=True, prefix_lengths=lengths)
+    assert torch.equal(mask[0, 0], prefix_lm_mask(4, 1) & keys[0])
+    # Cross-attention: 3 decoder queries read every real encoder key.
+    mask, is_causal = choose_mask(3, padding)
+    assert not is_causal and mask.shape == (2, 1, 3, 4) and torch.equal(mask[:, 0], keys.expand(2, 3, 4))
 
 
 def test_fast_paths_equal_the_explicit_computation():

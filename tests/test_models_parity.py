@@ -1,7 +1,8 @@
 """The from-scratch models give the same numbers as Hugging Face's BERT and GPT-2.
 
 Each test builds a random lecture model, exports it with ``to_hf()`` and compares
-logits (and hidden states) on random inputs in eval mode: max |difference| <= 1e-4.
+logits (and hidden states, attention probabilities, losses) on random inputs in
+eval mode: max |difference| <= 1e-4.
 """
 
 from __future__ import annotations
@@ -111,6 +112,32 @@ def test_gpt_logits_match_hugging_face(name, pad):
     for mine, reference in zip(ours.hidden_states, theirs.hidden_states, strict=True):
         assert (mine - reference)[real].abs().max() <= TOLERANCE
     assert torch.isfinite(ours.logits).all()  # left padding must not produce NaN
+
+
+@pytest.mark.parametrize("kind,pad", [("bert", "right"), ("gpt", "left"), ("gpt", None)])
+def test_attention_probabilities_match_hugging_face(kind, pad):
+    # output_attentions=True takes the written-out softmax(QK^T / sqrt(d)) path the
+    # notebooks show; Hugging Face's "eager" attention is the same computation.
+    torch.manual_seed(9)
+    if kind == "bert":
+        config = TransformerConfig.bert_like(**BERT_CONFIGS["tiny-2-segments"])
+        model = LectureBERT(config).eval()
+    else:
+        config = TransformerConfig.gpt_like(**GPT_CONFIGS["wider-3-layers"])
+        model = LectureGPT(config).eval()
+    _randomise_norms(model, 10)
+    hf_model = model.to_hf().eval()
+    hf_model.set_attn_implementation("eager")
+    ids, attention_mask = _random_batch(config.vocab_size, config.max_positions, 11, pad)
+    with torch.no_grad():
+        ours = model(ids, attention_mask, output_attentions=True)
+        theirs = hf_model(input_ids=ids, attention_mask=attention_mask, output_attentions=True)
+    real_queries = attention_mask.bool()[:, None, :, None]  # what a padding position reads is meaningless
+    assert len(ours.attentions) == len(theirs.attentions) == config.n_layers
+    for mine, reference in zip(ours.attentions, theirs.attentions, strict=True):
+        assert mine.shape == reference.shape == (3, config.n_heads, ids.shape[1], ids.shape[1])
+        assert (mine - reference)[real_queries.expand_as(mine)].abs().max() <= TOLERANCE
+    assert (ours.logits - theirs.logits)[attention_mask.bool()].abs().max() <= TOLERANCE
 
 
 def test_gpt_loss_matches_hugging_face_with_ignored_labels():

@@ -6,10 +6,17 @@ One implementation configured three ways (LECTURE.md sections 3 to 6):
 - ``LectureGPT``: a decoder, i.e. a language model;
 - ``LectureT5``: an encoder-decoder with cross-attention, for span corruption.
 
-Modules, each one idea: ``config`` (the numbers), ``attention`` (masks and
-multi-head attention), ``layers`` (embeddings, feed-forward, blocks), ``base``
-(stack, outputs, saving), ``bert``/``gpt``/``t5`` (the three models), ``loading``,
-``hf_export`` (to Hugging Face) and ``budget`` (parameters and FLOPs).
+Modules, each one idea: ``config`` (the numbers), ``attention`` (the masks, the
+one place each model chooses its mask, and multi-head attention), ``layers``
+(embeddings, feed-forward, the pre-norm and post-norm block, the stack of
+blocks), ``base`` (outputs, input checks, the loss and its ``IGNORE_INDEX``,
+saving), ``bert``/``gpt``/``t5`` (the three models), ``loading``, ``hf_export``
+(to Hugging Face) and ``budget`` (parameters and FLOPs).
+
+A forward pass reads top-down: the model's ``forward`` (``bert.py``, ...) embeds,
+calls ``choose_mask`` and the ``Stack``; ``TransformerBlock.forward`` in
+``layers.py`` is one block; ``MultiHeadAttention`` in ``attention.py`` is the
+attention inside it.
 """
 
 from lecturekit.models.attention import (

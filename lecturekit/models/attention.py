@@ -12,6 +12,9 @@ column per key position: True means "this query may attend to that key".
 - ``cross_attention_mask``: in an encoder-decoder, every decoder position may read
   every encoder position.
 
+``choose_mask`` is where the models pick theirs: it adds padding (no query may read
+a padding token) to the structure above, for a whole batch.
+
 The arithmetic itself is ``torch.nn.functional.scaled_dot_product_attention``,
 which computes softmax(Q Kᵀ / √d_head + mask) V with fused, memory-saving kernels.
 """
@@ -71,6 +74,11 @@ def prefix_lm_masks(prefix_lengths: torch.Tensor, n: int) -> torch.Tensor:
     return ((key <= query)[None] & ~query_in_prefix) | in_prefix
 
 
+def has_padding(attention_mask: torch.Tensor | None) -> bool:
+    """True if some position is padding (all-ones masks take the fast path)."""
+    return attention_mask is not None and not bool(attention_mask.bool().all())
+
+
 def combine_with_padding(
     mask: torch.Tensor | None, key_padding: torch.Tensor | None, n_query: int
 ) -> torch.Tensor | None:
@@ -96,6 +104,30 @@ def combine_with_padding(
         diagonal = torch.eye(n_query, n_key, dtype=torch.bool, device=full.device)
         full = full | (empty_rows & diagonal)
     return full
+
+
+def choose_mask(
+    n_query: int,
+    attention_mask: torch.Tensor | None = None,
+    *,
+    causal: bool = False,
+    prefix_lengths: torch.Tensor | None = None,
+) -> tuple[torch.Tensor | None, bool]:
+    """The mask one attention layer uses, as ``(mask, is_causal)`` for ``MultiHeadAttention``.
+
+    ``attention_mask`` (batch, n_k) is 1 for real tokens and 0 for padding.
+    Bidirectional (BERT, T5's encoder, cross-attention) by default; ``causal=True``
+    for a decoder; ``prefix_lengths`` (one per row, in place of ``causal``) for a
+    prefix LM. Without padding or prefix no mask is built at all, because the fused
+    kernels are fastest without one: ``(None, False)`` reads everything, and
+    ``(None, True)`` asks for the kernel's built-in causal mask.
+    """
+    if prefix_lengths is not None:
+        return combine_with_padding(prefix_lm_masks(prefix_lengths, n_query), attention_mask, n_query), False
+    if not has_padding(attention_mask):
+        return None, causal
+    structure = causal_mask(n_query).to(attention_mask.device) if causal else None
+    return combine_with_padding(structure, attention_mask, n_query), False
 
 
 class MultiHeadAttention(nn.Module):

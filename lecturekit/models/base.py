@@ -1,7 +1,8 @@
-"""What the three lecture models share: the layer stack, outputs, checks, saving.
+"""What the three lecture models share around the Transformer: outputs, input checks, loss, saving.
 
-The models themselves (``bert.py``, ``gpt.py``, ``t5.py``) only say how they embed,
-which mask they use and which head sits on top.
+The layers they are stacked from are in ``layers.py``; the models themselves
+(``bert.py``, ``gpt.py``, ``t5.py``) only say how they embed, which mask they use
+and which head sits on top.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from safetensors.torch import save_file
 from torch import nn
 
 from lecturekit.models.config import TransformerConfig
-from lecturekit.models.layers import TransformerBlock
 
-IGNORE_INDEX = -100  # label value meaning "no loss at this position" (as in Hugging Face)
+# The label meaning "no loss at this position": PyTorch's cross_entropy ignores -100 by
+# default and Hugging Face uses it too. The objectives write it, cross_entropy skips it.
+IGNORE_INDEX = -100
 CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "model.safetensors"
 FORMAT_VERSION = 1
@@ -47,47 +49,6 @@ class LectureModelOutput:
     encoder_hidden_states: tuple[torch.Tensor, ...] | None = None
     encoder_attentions: tuple[torch.Tensor, ...] | None = None
     cross_attentions: tuple[torch.Tensor, ...] | None = None
-
-
-class Stack(nn.Module):
-    """n_layers Transformer blocks, plus the final layer norm of pre-norm models."""
-
-    def __init__(self, config: TransformerConfig, n_layers: int, cross_attention: bool = False):
-        super().__init__()
-        self.blocks = nn.ModuleList(TransformerBlock(config, cross_attention) for _ in range(n_layers))
-        self.final_norm = (
-            nn.LayerNorm(config.d_model, eps=config.layer_norm_eps)
-            if config.norm_placement == "pre"
-            else None
-        )
-
-    def forward(
-        self,
-        x: torch.Tensor,
-        mask: torch.Tensor | None = None,
-        is_causal: bool = False,
-        memory: torch.Tensor | None = None,
-        memory_mask: torch.Tensor | None = None,
-        output_hidden_states: bool = False,
-        output_attentions: bool = False,
-    ):
-        hidden = [x] if output_hidden_states else None
-        attentions = [] if output_attentions else None
-        cross_attentions = [] if output_attentions and memory is not None else None
-        for block in self.blocks:
-            x, weights, cross_weights = block(x, mask, is_causal, memory, memory_mask, output_attentions)
-            if hidden is not None:
-                hidden.append(x)
-            if attentions is not None:
-                attentions.append(weights)
-            if cross_attentions is not None:
-                cross_attentions.append(cross_weights)
-        if self.final_norm is not None:
-            x = self.final_norm(x)
-            if hidden is not None:
-                hidden[-1] = x
-        as_tuple = lambda items: tuple(items) if items is not None else None  # noqa: E731
-        return x, as_tuple(hidden), as_tuple(attentions), as_tuple(cross_attentions)
 
 
 def check_input_ids(input_ids: torch.Tensor, config: TransformerConfig, name: str = "input_ids") -> None:
@@ -124,9 +85,17 @@ def check_attention_mask(attention_mask: torch.Tensor | None, input_ids: torch.T
         )
 
 
-def has_padding(attention_mask: torch.Tensor | None) -> bool:
-    """True if some position is padding (all-ones masks take the fast path)."""
-    return attention_mask is not None and not bool(attention_mask.bool().all())
+def check_prefix_lengths(prefix_lengths, input_ids: torch.Tensor) -> torch.Tensor | None:
+    """One prefix length per sequence, each in 0..n, as a tensor on the ids' device."""
+    if prefix_lengths is None:
+        return None
+    batch, n = input_ids.shape
+    prefix_lengths = torch.as_tensor(prefix_lengths, device=input_ids.device).reshape(-1)
+    if prefix_lengths.shape[0] != batch:
+        raise ValueError(f"prefix_lengths needs one length per sequence ({batch}).")
+    if bool((prefix_lengths < 0).any() or (prefix_lengths > n).any()):
+        raise ValueError(f"prefix_lengths must lie in 0..{n}, got {prefix_lengths.tolist()}.")
+    return prefix_lengths
 
 
 def cross_entropy(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:

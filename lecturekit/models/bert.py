@@ -16,18 +16,16 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from lecturekit.models.attention import combine_with_padding
+from lecturekit.models.attention import choose_mask
 from lecturekit.models.base import (
     LectureModel,
     LectureModelOutput,
-    Stack,
     check_attention_mask,
     check_input_ids,
     cross_entropy,
-    has_padding,
 )
 from lecturekit.models.config import TransformerConfig
-from lecturekit.models.layers import Embeddings, activation_function
+from lecturekit.models.layers import Embeddings, Stack, activation_function
 
 
 class MaskedLMHead(nn.Module):
@@ -104,11 +102,10 @@ class LectureBERT(LectureModel):
                     f"token_type_ids go up to {int(token_type_ids.max())} but the model has "
                     f"type_vocab_size={self.config.type_vocab_size} segment embeddings."
                 )
-        # Bidirectional: no structural mask at all; only padding is hidden.
-        mask = combine_with_padding(None, attention_mask, input_ids.shape[1]) if has_padding(attention_mask) else None
+        mask, is_causal = choose_mask(input_ids.shape[1], attention_mask)  # bidirectional: only padding is hidden
         x = self.embeddings(input_ids, token_type_ids)
         x, hidden, attentions, _ = self.encoder(
-            x, mask, output_hidden_states=output_hidden_states, output_attentions=output_attentions
+            x, mask, is_causal, output_hidden_states=output_hidden_states, output_attentions=output_attentions
         )
         logits = self.mlm_head(x, self.embeddings.token.weight)
 

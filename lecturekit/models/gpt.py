@@ -16,19 +16,18 @@ import math
 import torch
 from torch import nn
 
-from lecturekit.models.attention import causal_mask, combine_with_padding, prefix_lm_masks
+from lecturekit.models.attention import choose_mask
 from lecturekit.models.base import (
     IGNORE_INDEX,
     LectureModel,
     LectureModelOutput,
-    Stack,
     check_attention_mask,
     check_input_ids,
+    check_prefix_lengths,
     cross_entropy,
-    has_padding,
 )
 from lecturekit.models.config import TransformerConfig
-from lecturekit.models.layers import Embeddings
+from lecturekit.models.layers import Embeddings, Stack
 
 
 class LectureGPT(LectureModel):
@@ -68,18 +67,8 @@ class LectureGPT(LectureModel):
         """
         check_input_ids(input_ids, self.config)
         check_attention_mask(attention_mask, input_ids)
-        n = input_ids.shape[1]
-        if prefix_lengths is not None:
-            prefix_lengths = torch.as_tensor(prefix_lengths, device=input_ids.device).reshape(-1)
-            if prefix_lengths.shape[0] != input_ids.shape[0]:
-                raise ValueError(f"prefix_lengths needs one length per sequence ({input_ids.shape[0]}).")
-            if bool((prefix_lengths < 0).any() or (prefix_lengths > n).any()):
-                raise ValueError(f"prefix_lengths must lie in 0..{n}, got {prefix_lengths.tolist()}.")
-            mask, is_causal = combine_with_padding(prefix_lm_masks(prefix_lengths, n), attention_mask, n), False
-        elif has_padding(attention_mask):
-            mask, is_causal = combine_with_padding(causal_mask(n).to(input_ids.device), attention_mask, n), False
-        else:
-            mask, is_causal = None, True  # the fused kernel's built-in causal mask
+        prefix_lengths = check_prefix_lengths(prefix_lengths, input_ids)
+        mask, is_causal = choose_mask(input_ids.shape[1], attention_mask, causal=True, prefix_lengths=prefix_lengths)
         x = self.embeddings(input_ids)
         x, hidden, attentions, _ = self.decoder(
             x, mask, is_causal, output_hidden_states=output_hidden_states, output_attentions=output_attentions

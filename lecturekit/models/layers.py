@@ -8,7 +8,9 @@
   connection and a layer norm. Where the norm goes is the difference between BERT
   ("post": normalise the sum after each residual) and GPT-2 ("pre": normalise the
   input of each sub-layer, and once more at the very end), which trains more
-  stably in deep stacks.
+  stably in deep stacks. Both are written out in ``TransformerBlock.forward``.
+- ``Stack``: the blocks one after the other, collecting what a notebook may want
+  to look at (every layer's hidden states and attention weights).
 """
 
 from __future__ import annotations
@@ -136,14 +138,6 @@ class TransformerBlock(nn.Module):
         self.feed_forward_norm = nn.LayerNorm(config.d_model, eps=eps)
         self.dropout = nn.Dropout(config.dropout)
 
-    def _residual(self, x, norm, sublayer):
-        """x + sublayer(x), with the layer norm before (pre) or after (post)."""
-        if self.pre_norm:
-            output, weights = sublayer(norm(x))
-            return x + self.dropout(output), weights
-        output, weights = sublayer(x)
-        return norm(x + self.dropout(output)), weights
-
     def forward(
         self,
         x: torch.Tensor,
@@ -153,15 +147,70 @@ class TransformerBlock(nn.Module):
         memory_mask: torch.Tensor | None = None,
         return_weights: bool = False,
     ):
-        x, self_weights = self._residual(
-            x, self.attention_norm, lambda h: self.attention(h, mask, is_causal, None, return_weights)
-        )
+        """(new x, self-attention weights, cross-attention weights); weights only if asked."""
         cross_weights = None
-        if self.cross_attention is not None:
-            x, cross_weights = self._residual(
-                x,
-                self.cross_attention_norm,
-                lambda h: self.cross_attention(h, memory_mask, False, memory, return_weights),
+        if self.pre_norm:  # GPT-2: x = x + sublayer(norm(x)); the residual sum itself is not normalised
+            attended, self_weights = self.attention(
+                self.attention_norm(x), mask, is_causal, return_weights=return_weights
             )
-        x, _ = self._residual(x, self.feed_forward_norm, lambda h: (self.feed_forward(h), None))
+            x = x + self.dropout(attended)
+            if self.cross_attention is not None:
+                read, cross_weights = self.cross_attention(
+                    self.cross_attention_norm(x), memory_mask, memory=memory, return_weights=return_weights
+                )
+                x = x + self.dropout(read)
+            x = x + self.dropout(self.feed_forward(self.feed_forward_norm(x)))
+        else:  # BERT: x = norm(x + sublayer(x))
+            attended, self_weights = self.attention(x, mask, is_causal, return_weights=return_weights)
+            x = self.attention_norm(x + self.dropout(attended))
+            if self.cross_attention is not None:
+                read, cross_weights = self.cross_attention(
+                    x, memory_mask, memory=memory, return_weights=return_weights
+                )
+                x = self.cross_attention_norm(x + self.dropout(read))
+            x = self.feed_forward_norm(x + self.dropout(self.feed_forward(x)))
         return x, self_weights, cross_weights
+
+
+class Stack(nn.Module):
+    """n_layers Transformer blocks, plus the final layer norm of pre-norm models."""
+
+    def __init__(self, config: TransformerConfig, n_layers: int, cross_attention: bool = False):
+        super().__init__()
+        self.blocks = nn.ModuleList(TransformerBlock(config, cross_attention) for _ in range(n_layers))
+        # Pre-norm blocks leave the residual stream unnormalised, so it is normalised
+        # once at the end (GPT-2's ln_f); post-norm blocks already end on a norm.
+        self.final_norm = (
+            nn.LayerNorm(config.d_model, eps=config.layer_norm_eps)
+            if config.norm_placement == "pre"
+            else None
+        )
+
+    def forward(
+        self,
+        x: torch.Tensor,
+        mask: torch.Tensor | None = None,
+        is_causal: bool = False,
+        memory: torch.Tensor | None = None,
+        memory_mask: torch.Tensor | None = None,
+        output_hidden_states: bool = False,
+        output_attentions: bool = False,
+    ):
+        """(last hidden state, hidden states, attentions, cross-attentions); the tuples only if asked."""
+        hidden_states, attentions, cross_attentions = [x], [], []
+        for block in self.blocks:
+            x, self_weights, cross_weights = block(x, mask, is_causal, memory, memory_mask, output_attentions)
+            if output_hidden_states:  # kept only when asked: every layer's output is a lot of memory
+                hidden_states.append(x)
+            attentions.append(self_weights)
+            cross_attentions.append(cross_weights)
+        if self.final_norm is not None:
+            x = self.final_norm(x)
+        if output_hidden_states:
+            hidden_states[-1] = x  # as in Hugging Face: the last one after the final norm
+        return (
+            x,
+            tuple(hidden_states) if output_hidden_states else None,
+            tuple(attentions) if output_attentions else None,
+            tuple(cross_attentions) if output_attentions and memory is not None else None,
+        )

@@ -17,19 +17,17 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from lecturekit.models.attention import causal_mask, combine_with_padding
+from lecturekit.models.attention import choose_mask
 from lecturekit.models.base import (
     IGNORE_INDEX,
     LectureModel,
     LectureModelOutput,
-    Stack,
     check_attention_mask,
     check_input_ids,
     cross_entropy,
-    has_padding,
 )
 from lecturekit.models.config import TransformerConfig
-from lecturekit.models.layers import Embeddings
+from lecturekit.models.layers import Embeddings, Stack
 
 
 class LectureT5(LectureModel):
@@ -62,11 +60,10 @@ class LectureT5(LectureModel):
         """Run the encoder: (last hidden state, all hidden states, attentions)."""
         check_input_ids(input_ids, self.config)
         check_attention_mask(attention_mask, input_ids)
-        n = input_ids.shape[1]
-        mask = combine_with_padding(None, attention_mask, n) if has_padding(attention_mask) else None
+        mask, is_causal = choose_mask(input_ids.shape[1], attention_mask)  # the encoder reads bidirectionally
         x = self.encoder_embeddings(input_ids, token_table=self.token)
         x, hidden, attentions, _ = self.encoder(
-            x, mask, output_hidden_states=output_hidden_states, output_attentions=output_attentions
+            x, mask, is_causal, output_hidden_states=output_hidden_states, output_attentions=output_attentions
         )
         return x, hidden, attentions
 
@@ -93,14 +90,9 @@ class LectureT5(LectureModel):
         check_input_ids(decoder_input_ids, self.config, "decoder_input_ids")
         check_attention_mask(decoder_attention_mask, decoder_input_ids, "decoder_attention_mask")
         n_dec = decoder_input_ids.shape[1]
-        if has_padding(decoder_attention_mask):
-            mask, is_causal = combine_with_padding(
-                causal_mask(n_dec).to(memory.device), decoder_attention_mask, n_dec
-            ), False
-        else:
-            mask, is_causal = None, True
+        mask, is_causal = choose_mask(n_dec, decoder_attention_mask, causal=True)
         # Cross-attention: every decoder position may read every real encoder token.
-        memory_mask = combine_with_padding(None, attention_mask, n_dec) if has_padding(attention_mask) else None
+        memory_mask, _ = choose_mask(n_dec, attention_mask)
         x = self.decoder_embeddings(decoder_input_ids, token_table=self.token)
         x, hidden, attentions, cross_attentions = self.decoder(
             x, mask, is_causal, memory, memory_mask, output_hidden_states, output_attentions

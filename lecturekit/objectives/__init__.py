@@ -3,7 +3,9 @@
 All of them work on token ids and take the special token ids as arguments, so
 they fit any tokenizer. Each returns a small object that displays itself as a
 table (for the notebooks) and has a collate function that pads examples into
-tensors (for training). Labels use -100 for "no loss here", like Hugging Face.
+tensors (for training). Labels use -100 for "no loss here", like Hugging Face:
+``IGNORE_INDEX``, defined once in ``lecturekit.models`` beside the loss that
+skips it.
 
 - ``masked_lm``: BERT masking (15%; 80/10/10) and whole-word masking;
 - ``span_masking``: SpanBERT (geometric span lengths);
@@ -13,7 +15,8 @@ tensors (for training). Labels use -100 for "no loss here", like Hugging Face.
 - ``prefix_lm``: prefix and continuation.
 """
 
-from lecturekit.objectives._common import IGNORE_INDEX, pad_sequences, token_strings
+from lecturekit.models import IGNORE_INDEX
+from lecturekit.objectives._common import pad_sequences, token_strings
 from lecturekit.objectives.causal_lm import (
     TeacherForcingExample,
     collate_causal_lm,

@@ -7,8 +7,6 @@ from typing import Any
 
 import torch
 
-IGNORE_INDEX = -100  # label meaning "no loss here", as in Hugging Face and PyTorch
-
 Vocabulary = Sequence[str] | Mapping[int, str] | Callable[[int], str] | Any | None
 
 

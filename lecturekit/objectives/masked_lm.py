@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 import torch
 
+from lecturekit.models import IGNORE_INDEX
 from lecturekit.objectives._common import (
-    IGNORE_INDEX,
     Vocabulary,
     as_ids,
     check_rate,

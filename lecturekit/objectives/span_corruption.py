@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 import torch
 
+from lecturekit.models import IGNORE_INDEX
 from lecturekit.objectives._common import (
-    IGNORE_INDEX,
     Vocabulary,
     as_ids,
     check_rate,

@@ -19,7 +19,8 @@ import torch
 from tokenizers import Tokenizer
 
 from ..models.attention import bidirectional_mask, causal_mask, cross_attention_mask, prefix_lm_mask
-from .base import LectureWidget, escape
+from ..text import display_token, escape
+from .base import LectureWidget
 from .masking_lab import LabTokenizer
 
 MAX_TOKENS = 24  # a bigger matrix does not fit on a slide
@@ -30,7 +31,7 @@ def sentence_tokens(tokenizer: Tokenizer, text: str) -> tuple[list[str], str]:
     """The sentence's tokens without [CLS]/[SEP] (at most MAX_TOKENS) and a notice if cut."""
     encoding = tokenizer.encode(text)
     tokens = [t for t, special in zip(encoding.tokens, encoding.special_tokens_mask, strict=True) if not special]
-    tokens = [t.replace("\u0120", "_").replace("\u2581", "_") for t in tokens]
+    tokens = [display_token(t, space="_") for t in tokens]
     if len(tokens) > MAX_TOKENS:
         return tokens[:MAX_TOKENS], f"The sentence has {len(tokens)} tokens; the first {MAX_TOKENS} are shown."
     return tokens, ""

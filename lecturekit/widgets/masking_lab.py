@@ -23,7 +23,8 @@ import ipywidgets as widgets
 from tokenizers import Tokenizer
 
 from ..objectives import mask_tokens, span_corruption, span_mask, teacher_forcing, whole_word_mask
-from .base import LectureWidget, escape
+from ..text import display_token, escape
+from .base import LectureWidget
 
 MAX_TOKENS = 48  # a table wider than this is no longer readable
 SCHEMES = ("token masking", "whole-word masking", "span masking", "span corruption", "causal LM")
@@ -72,7 +73,7 @@ class LabTokenizer:
         if token_id == self.mask_id:
             return "[MASK]"
         token = self.tokenizer.id_to_token(int(token_id))
-        return "?" if token is None else token.replace("\u0120", "_").replace("\u2581", "_")
+        return "?" if token is None else display_token(token, space="_")
 
     def names(self, ids) -> list[str]:
         return [self.name(int(i)) for i in ids]
@@ -118,16 +119,13 @@ def masking_lab_examples(
         "token masking": _masked_example("token masking", lab, mask_tokens(ids, **common)),
         "whole-word masking": _masked_example("whole-word masking", lab, whole_word_mask(ids, words, **common)),
     }
-    if mask_rate > 0:
-        spans = span_mask(ids, words, geometric_p=min(1.0, 1 / mean_span_length), **common)
-    else:  # span_mask fails on an empty selection (reported); nothing chosen is the same as rate 0 here
-        spans = mask_tokens(ids, **common)
+    spans = span_mask(ids, words, geometric_p=min(1.0, 1 / mean_span_length), **common)
     examples["span masking"] = _masked_example("span masking", lab, spans)
     content = [i for i, s in zip(ids, special, strict=True) if not s]  # T5 and GPT add no [CLS]/[SEP]
     if len(content) >= 2:
         # Sentinels get ids past the vocabulary; they are shown as the paper's <X>, <Y>, <Z>.
         sentinel_ids = [lab.objective_vocab_size + k for k in range(len(content) + 1)]
-        corrupted = span_corruption(content, sentinel_ids, noise_density=mask_rate or 1e-9,
+        corrupted = span_corruption(content, sentinel_ids, noise_density=mask_rate,
                                     mean_span_length=mean_span_length, generator=seed)
         examples["span corruption"] = Example(
             "span corruption", corrupted.input_tokens(lab.name), corrupted.target_tokens(lab.name), [True] * len(corrupted.target_ids),
