@@ -61,6 +61,31 @@ def test_the_view_updates_when_controls_move(tiny):
     assert "text/html" in bundle
 
 
+def test_the_learners_word_survives_sentences_that_lack_it(tiny):
+    view = ContextualEmbeddingExplorer(tiny, sentences=VERBS + NOUNS, word="record")
+    assert view.sentences_box.continuous_update is False  # no model call per keystroke
+    view.sentences_box.value = "\n".join([*VERBS, "She broke the"])  # half typed: no 'record' in it
+    assert view.word_picker.value != "record"
+    view.sentences_box.value = "\n".join([*VERBS, "She broke the record."])
+    assert view.word_picker.value == "record"  # the choice comes back once the word is there again
+    # A word the learner picks is the one kept from then on.
+    view.sentences_box.value = "The cat saw the record.\nThe cat broke a record."
+    view.word_picker.value = "cat"
+    view.sentences_box.value = "A cat and a record.\nThat cat sat on my record."
+    assert view.word_picker.value == "cat"
+
+
+def test_a_pasted_page_is_cut_to_what_a_slide_can_show(tiny):
+    from lecturekit.widgets.contextual_embeddings import MAX_SENTENCES
+
+    view = ContextualEmbeddingExplorer(tiny, sentences=VERBS + NOUNS, word="record")
+    view.sentences_box.value = "\n".join(f"Record number {i} of the record." for i in range(100))
+    assert len(view._occurrences.sentences) == MAX_SENTENCES
+    assert f"first {MAX_SENTENCES} of 100 sentences" in view.notice.value
+    view.sentences_box.value = "\n".join(VERBS)
+    assert view.notice.value == ""
+
+
 def test_sense_table_is_a_dataframe_per_layer(tiny):
     occurrences = occurrence_vectors(tiny, VERBS + NOUNS, "record", pooling="last")
     table = sense_separation(occurrences, ["v"] * 3 + ["n"] * 3)

@@ -152,3 +152,10 @@ def test_attention_view_hint_truncation_and_prefix():
     assert "prefix LM (prefix = 1)" in view.static_html()
     tokens, _ = sentence_tokens(view.lab.tokenizer, "Hello, world!")
     assert tokens == ["hello", ",", "world", "!"]
+
+
+@pytest.mark.parametrize("seed", [99999999999999999999, -1])
+def test_a_seed_torch_cannot_hold_gets_a_message_not_a_traceback(lab, seed):
+    html = masking_lab_update(lab, SENTENCE, 0.15, 3.0, seed)
+    assert "lk-message" in html and "a seed must be a whole number from 0" in html
+    assert "Overflow" not in html

@@ -52,6 +52,8 @@ def make_generator(generator: torch.Generator | int | None) -> torch.Generator |
     if generator is None or isinstance(generator, torch.Generator):
         return generator
     if isinstance(generator, int) and not isinstance(generator, bool):
+        if not 0 <= generator < 2**64:  # torch keeps seeds in 64 bits
+            raise ValueError(f"a seed must be a whole number from 0 to {2**64 - 1:,}, got {generator}.")
         return torch.Generator().manual_seed(generator)
     raise TypeError(f"generator must be a torch.Generator, an int seed or None, got {generator!r}.")
 

@@ -28,6 +28,9 @@ DEFAULT_SENTENCES = (
 # The switch offers the lecture's two choices (average the pieces or take the last one),
 # a subset of lecturekit.contextual.POOLINGS.
 SWITCH_POOLINGS = ("mean", "last")
+# More sentences make a heatmap nobody can read on a slide, and the model call grows with
+# them: a pasted page of 100 lines took 27 s and drew a 6,000-pixel image.
+MAX_SENTENCES = 12
 
 
 def similarity_figure(similarity: np.ndarray, labels: list[str], title: str):
@@ -106,19 +109,26 @@ class ContextualEmbeddingExplorer(LectureWidget):
         import ipywidgets as widgets
 
         self.model = model
+        # The kernel sees the sentences when the box loses focus or "Show" is pressed, not at
+        # every keystroke: half-typed text would replace the word choice and run the model.
         self.sentences_box = widgets.Textarea(
-            value="\n".join(sentences), description="Sentences", rows=6,
-            layout=widgets.Layout(width="95%"),
+            value="\n".join(sentences), description="Sentences", rows=6, continuous_update=False,
+            layout=widgets.Layout(width="95%"), style={"description_width": "initial"},
         )
+        self.show_button = widgets.Button(description="Show", tooltip="compare the word in these sentences")
+        self.notice = widgets.HTML()
         self.word_picker = widgets.Dropdown(description="Word")
-        self.layer_slider = widgets.IntSlider(description="Layer", min=0, max=1, continuous_update=False)
+        self.layer_slider = widgets.IntSlider(description="Layer", min=0, max=1, continuous_update=False,
+                                              layout=widgets.Layout(width="60%"))
         self.pooling_switch = widgets.ToggleButtons(options=list(SWITCH_POOLINGS), value=pooling,
                                                     description="Pieces")
         self.picture = widgets.HTML()
-        super().__init__([self.sentences_box, self.word_picker, self.pooling_switch,
-                          self.layer_slider, self.picture])
+        super().__init__([self.sentences_box, widgets.HBox([self.show_button, self.notice]),
+                          self.word_picker, self.pooling_switch, self.layer_slider, self.picture])
         self._occurrences: Occurrences | None = None
-        self._offer_words(preferred=word)
+        self._chosen = word.lower()  # the learner's choice, kept while other sentences are tried
+        self._offering = False
+        self._offer_words()
         self._recompute()
         if self._occurrences is not None:
             last = self._occurrences.num_layers
@@ -126,19 +136,28 @@ class ContextualEmbeddingExplorer(LectureWidget):
             self.layer_slider.value = last if layer is None else max(0, min(int(layer), last))
         self._render()
         self.sentences_box.observe(self._on_sentences, names="value")
+        self.show_button.on_click(self._on_sentences)
         self.word_picker.observe(self._on_word, names="value")
         self.pooling_switch.observe(self._on_word, names="value")
         self.layer_slider.observe(lambda change: self._render(), names="value")
 
     @property
     def sentences(self) -> list[str]:
-        return [line.strip() for line in self.sentences_box.value.splitlines() if line.strip()]
+        lines = [line.strip() for line in self.sentences_box.value.splitlines() if line.strip()]
+        self.notice.value = (
+            f"<i>Showing the first {MAX_SENTENCES} of {len(lines)} sentences.</i>"
+            if len(lines) > MAX_SENTENCES else ""
+        )
+        return lines[:MAX_SENTENCES]
 
-    def _offer_words(self, preferred: str | None = None) -> None:
+    def _offer_words(self) -> None:
         offered = common_words(self.sentences)
-        current = (preferred or self.word_picker.value or "").lower()
-        self.word_picker.options = offered
-        self.word_picker.value = current if current in offered else (offered[0] if offered else None)
+        self._offering = True  # changing the options is not the learner choosing a word
+        try:
+            self.word_picker.options = offered
+            self.word_picker.value = self._chosen if self._chosen in offered else (offered[0] if offered else None)
+        finally:
+            self._offering = False
 
     def _recompute(self) -> None:
         try:
@@ -155,12 +174,16 @@ class ContextualEmbeddingExplorer(LectureWidget):
         self.layer_slider.max = self._occurrences.num_layers
         self.picture.value = explorer_html(self._occurrences, self.layer_slider.value, self.model.name)
 
-    def _on_sentences(self, change) -> None:
+    def _on_sentences(self, change=None) -> None:
         self._offer_words()
         self._recompute()
         self._render()
 
     def _on_word(self, change) -> None:
+        if self._offering:
+            return
+        if change["owner"] is self.word_picker and change["new"]:
+            self._chosen = change["new"]
         self._recompute()
         self._render()
 
