@@ -106,16 +106,16 @@ def fill_mask_row(repeats: int) -> tuple:
         from tokenizers import Tokenizer
 
         from lecturekit import bundled
-        from lecturekit.hub.model import LanguageModel
+        from lecturekit.hub.factory import build_model
         from lecturekit.models import LectureBERT, TransformerConfig
 
         tokenizer = Tokenizer.from_file(str(bundled.minilm_dir() / "tokenizer.json"))
         torch.manual_seed(0)
         module = LectureBERT(TransformerConfig.bert_like(tokenizer.get_vocab_size()))
         module.init_weights()
-        model = LanguageModel(module, tokenizer, name="random LectureBERT", kind="masked-lm",
-                              max_length=module.config.max_positions, device=torch.device("cpu"),
-                              dtype=torch.float32)
+        model = build_model(module, tokenizer, name="random LectureBERT", kind="masked-lm",
+                            max_length=module.config.max_positions, device=torch.device("cpu"),
+                            dtype=torch.float32)
         label = "fill_mask, random LectureBERT (default size; lecture-bert not shipped yet)"
     ids = torch.tensor([model.tokenize(text).id.tolist()])
     position = int((ids[0] == model.specials.mask).nonzero()[0])

@@ -10,13 +10,12 @@ from __future__ import annotations
 import json
 import os
 import platform
-import socket
 import sys
-import threading
 from dataclasses import dataclass
 from importlib import metadata
 
-HUB_HOST = "huggingface.co"
+# Notebook 00 asks the same question: `from lecturekit.doctor import hub_reachable`.
+from .network import hub_reachable
 
 
 @dataclass
@@ -130,32 +129,6 @@ def _tilde(path) -> str:
     home = str(Path.home())
     text = str(path)
     return "~" + text[len(home):] if home != "/" and text.startswith(home + "/") else text
-
-
-def hub_reachable(timeout: float = 3.0) -> tuple[bool, str]:
-    """Can we open a connection to the Hugging Face hub within ``timeout`` seconds?
-
-    The lookup runs in a daemon thread so that a slow DNS resolver cannot stretch
-    the wait beyond ``timeout``.
-    """
-    if os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on"):
-        return False, "HF_HUB_OFFLINE is set: hub models are off"
-    result: dict[str, object] = {}
-
-    def attempt() -> None:
-        try:
-            with socket.create_connection((HUB_HOST, 443), timeout=timeout):
-                result["ok"] = True
-        except OSError as error:
-            result["error"] = error
-
-    worker = threading.Thread(target=attempt, daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if result.get("ok"):
-        return True, f"{HUB_HOST} reachable: `hf:<id>` models can be downloaded"
-    reason = result.get("error") or f"no answer in {timeout:.0f} s"
-    return False, f"{HUB_HOST} not reachable ({reason}); the bundled and lecture models work offline"
 
 
 def _check_hub() -> Check:

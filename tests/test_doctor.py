@@ -6,7 +6,7 @@ import subprocess
 import sys
 import time
 
-from lecturekit import doctor
+from lecturekit import doctor, network
 
 
 def run_doctor(env_extra=None, timeout=30):
@@ -47,7 +47,7 @@ def test_hub_check_respects_hf_hub_offline(monkeypatch):
 
 def test_unreachable_hub_answers_within_the_timeout(monkeypatch):
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
-    monkeypatch.setattr(doctor, "HUB_HOST", "nonexistent.invalid")
+    monkeypatch.setattr(network, "HUB_HOST", "nonexistent.invalid")
     start = time.perf_counter()
     ok, _ = doctor.hub_reachable(timeout=1.0)
     assert not ok and time.perf_counter() - start < 2.0

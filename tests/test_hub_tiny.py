@@ -10,11 +10,15 @@ import torch
 import transformers
 
 from lecturekit.hub import (
+    KINDS,
     InputError,
+    LanguageModel,
     NotSupportedError,
     OutOfMemoryError,
     load_model,
 )
+from lecturekit.hub.factory import MODEL_CLASSES, build_model
+from lecturekit.hub.kinds import METHODS
 from lecturekit.hub.tiny import MAX_POSITIONS, TINY_KINDS, save_tiny_model
 
 TEXTS = [
@@ -64,6 +68,20 @@ def test_kinds_are_read_from_the_checkpoint(models):
     for model in models.values():
         assert model.device == torch.device("cpu") and model.dtype == torch.float32
         assert model.num_parameters == sum(p.numel() for p in model.module.parameters()) > 0
+
+
+def test_each_kind_has_one_class_and_every_class_is_a_language_model(models):
+    assert set(MODEL_CLASSES) == set(KINDS)
+    for model in models.values():
+        assert isinstance(model, LanguageModel) and type(model) is MODEL_CLASSES[model.kind]
+    # A class computes exactly the methods kinds.METHODS promises for its kind.
+    own_part = {"fill_mask": "_fill_mask", "next_token": "_next_token_logits", "generate": "_new_token_ids",
+                "score": "_score", "score_candidates": "_candidate_scores"}
+    for kind, cls in MODEL_CLASSES.items():
+        assert {m for m, part in own_part.items() if hasattr(cls, part)} == set(METHODS[kind]) & set(own_part)
+    with pytest.raises(ValueError, match="kind must be one of"):
+        build_model(models["bert"].module, models["bert"].tokenizer, kind="decoder", name="x", max_length=8,
+                    device=torch.device("cpu"), dtype=torch.float32)
 
 
 @pytest.mark.parametrize("kind", TINY_KINDS)

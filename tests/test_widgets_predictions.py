@@ -15,7 +15,6 @@ import transformers
 from lecturekit.hub import load_model
 from lecturekit.hub.tiny import MAX_POSITIONS, save_tiny_model
 from lecturekit.widgets.mask_explorer import (
-    HINT,
     MaskExplorer,
     corruption_of,
     fill_left_to_right,
@@ -25,6 +24,7 @@ from lecturekit.widgets.mask_explorer import (
     positions_of,
     prepare_sentence,
 )
+from lecturekit.widgets.mask_explorer_html import HINT
 from lecturekit.widgets.next_token_explorer import (
     NextTokenExplorer,
     SideBySide,

@@ -6,9 +6,10 @@ import types
 
 import pytest
 
+from lecturekit import network
 from lecturekit.world import load_hf_dataset, load_text_corpus, loaders
 
-UNROUTABLE = ("192.0.2.1", 443)  # TEST-NET-1: reserved, never answers
+UNROUTABLE = "192.0.2.1"  # TEST-NET-1: reserved, never answers
 
 
 def test_a_file_becomes_one_document_per_paragraph(tmp_path):
@@ -52,9 +53,11 @@ def test_bad_inputs_give_clear_errors(tmp_path):
         load_text_corpus(empty)
 
 
-def test_hub_reachability_check_returns_quickly_when_offline():
+def test_hub_reachability_check_returns_quickly_when_offline(monkeypatch):
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setattr(network, "HUB_HOST", UNROUTABLE)
     start = time.perf_counter()
-    assert loaders.hub_reachable(timeout_s=1.0, host=UNROUTABLE) is False
+    assert network.hub_reachable(timeout=1.0)[0] is False
     assert time.perf_counter() - start < 3
 
 
@@ -74,7 +77,8 @@ def test_hf_dataset_offline_fails_fast_and_clearly(monkeypatch):
 
     fake.load_dataset = load_dataset
     monkeypatch.setitem(sys.modules, "datasets", fake)
-    monkeypatch.setattr(loaders, "HUB_HOST", UNROUTABLE)
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setattr(network, "HUB_HOST", UNROUTABLE)
     start = time.perf_counter()
     with pytest.raises(ConnectionError, match="offline.*load_text_corpus"):
         load_hf_dataset("wikitext", timeout_s=1.0)
@@ -86,7 +90,7 @@ def test_hf_dataset_reads_the_text_field(monkeypatch):
     rows = [{"text": "  One   story. "}, {"text": ""}, {"text": "Two"}, {"text": "Three"}]
     fake.load_dataset = lambda name, config, split, streaming: iter(rows)
     monkeypatch.setitem(sys.modules, "datasets", fake)
-    monkeypatch.setattr(loaders, "hub_reachable", lambda timeout_s: True)
+    monkeypatch.setattr(loaders, "hub_reachable", lambda timeout: (True, "reachable (test)"))
     assert [d.text for d in load_hf_dataset("stories", max_documents=2)] == ["One story.", "Two"]
     with pytest.raises(ValueError, match="no field 'body'"):
         load_hf_dataset("stories", text_field="body")

@@ -7,11 +7,23 @@ Hugging Face model.
 ``load_model`` returns a ``LanguageModel`` whose methods (tokenize, fill_mask,
 next_token, generate/stream, hidden_states, score, score_candidates) are the same
 for every model; a method that does not fit the model's kind says why and what to
-use instead. Modules: ``registry`` (names), ``model`` (the interface), ``kinds``,
-``specials`` (special tokens by role), ``sampling``, ``precision`` (device, dtype,
-out-of-memory), ``huggingface`` and ``lecture`` (the two ways a model is loaded),
-``tiny`` (tiny random models for tests and offline demos), ``exercises``
-(the checks of notebook 02).
+use instead.
+
+Modules, from the entry point down:
+
+- ``registry``: the names ``load_model`` knows, and ``load_model`` itself;
+- ``lecture`` and ``huggingface``: the two ways a model is loaded; ``tiny``: tiny
+  random models for tests and offline demos;
+- ``factory``: the right class for a model's kind;
+- ``masked_lm``, ``causal_lm``, ``encoder_decoder``, ``encoder``: one class per
+  kind, each holding what that kind computes its own way;
+- ``model``: ``LanguageModel``, what every kind shares (tokens, padding, the
+  forward pass, hidden states, the front of each method);
+- ``generation`` (the decoding loop), ``scoring`` (what every kind's scores
+  share), ``sampling`` (temperature, top-k, greedy), ``results`` (the data the
+  methods return);
+- ``kinds`` (which kind answers which method), ``specials`` (special tokens by
+  role), ``precision`` (device, dtype, out-of-memory), ``errors``.
 """
 
 from __future__ import annotations
@@ -26,8 +38,9 @@ from .errors import (
     UnknownModelError,
 )
 from .kinds import KINDS
-from .model import HiddenStates, LanguageModel, Score
+from .model import LanguageModel
 from .registry import available_models, load_model, model_names
+from .results import HiddenStates, Score
 
 __all__ = [
     "KINDS",

@@ -8,14 +8,14 @@ is still used, and otherwise the error names the models that work offline.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import torch
 
-from ..doctor import hub_reachable
+from ..network import hub_reachable, offline_requested
 from .errors import HubError, OfflineError
+from .factory import build_model
 from .model import LanguageModel
 from .specials import find_special_tokens
 
@@ -23,10 +23,6 @@ OFFLINE_MODELS = "lecture-bert, lecture-gpt, lecture-t5, smollm2-135m, minilm-l6
 HUB_TIMEOUT_S = 2.5
 # owner/name or name, as the hub spells ids (letters, digits, - _ .).
 _HUB_ID = re.compile(r"^[\w.-]+(/[\w.-]+)?$")
-
-
-def _offline_requested() -> bool:
-    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def _kind_of(config) -> str:
@@ -85,7 +81,7 @@ def where_to_load(spec: str) -> tuple[str, bool]:
         raise HubError(f"{target} is a file; hf: needs a model folder (with config.json) or a hub id.")
     if target.startswith((".", "/", "~")) or "\\" in target or not _HUB_ID.match(target):
         raise HubError(f"No model folder at {target!r}, and it is not a hub id like 'gpt2' or 'org/name'.")
-    if _offline_requested():
+    if offline_requested():
         reachable, why = False, "HF_HUB_OFFLINE is set"
     else:
         reachable, why = hub_reachable(timeout=HUB_TIMEOUT_S)
@@ -159,7 +155,7 @@ def load_hf_model(
         eos=hf_tokenizer.eos_token,
         unk=hf_tokenizer.unk_token,
     )
-    return LanguageModel(
+    return build_model(
         module,
         backend,
         name=name or f"hf:{spec.strip()}",

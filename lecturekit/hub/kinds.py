@@ -39,12 +39,22 @@ SUGGESTION = {
 }
 
 
-def require(method: str, name: str, kind: str) -> None:
-    """Raise a clear NotSupportedError when ``method`` does not apply to ``kind``."""
+def not_supported_message(method: str, name: str, kind: str) -> str | None:
+    """Why a model of ``kind`` cannot answer ``method`` and what to use instead; None when it can.
+
+    The model methods raise it (``require``); the widgets show it in place of a result.
+    """
     if method in METHODS[kind]:
-        return
+        return None
     available = ", ".join(METHODS[kind])
-    raise NotSupportedError(
+    return (
         f"{name} is {DESCRIPTION[kind]}: it has no {method}. On {name} use {available}; "
         f"for {method}, load {SUGGESTION[method]}."
     )
+
+
+def require(method: str, name: str, kind: str) -> None:
+    """Raise a clear NotSupportedError when ``method`` does not apply to ``kind``."""
+    message = not_supported_message(method, name, kind)
+    if message is not None:
+        raise NotSupportedError(message)

@@ -3,7 +3,7 @@
 A lecture checkpoint is a folder: ``config.json``, ``model.safetensors``,
 ``tokenizer.json`` (a Hugging Face ``tokenizers`` file) and a ``README.md`` model
 card. ``lecturekit.models.load_pretrained(folder)`` rebuilds the module; it has
-the Hugging Face forward signature, so the same ``LanguageModel`` drives it.
+the Hugging Face forward signature, so the same ``LanguageModel`` classes drive it.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import torch
 from tokenizers import Tokenizer
 
 from .errors import HubError, ModelNotShippedError
+from .factory import build_model
 from .kinds import KINDS
 from .model import LanguageModel
 
@@ -45,7 +46,7 @@ def _default_loader() -> Callable[[Path], torch.nn.Module]:
 
 def _kind_from_config(config: dict, fallback: str | None) -> str:
     stated = config.get("kind")
-    if stated in ("masked-lm", "causal-lm", "encoder-decoder", "encoder"):
+    if stated in KINDS:
         return stated
     if fallback is None:
         raise HubError("The checkpoint's config.json does not say its kind (masked-lm, causal-lm, ...).")
@@ -85,7 +86,7 @@ def load_lecture_checkpoint(
     module = (loader or _default_loader())(folder)
     # The lecture modules state their kind (LectureBERT.kind == "masked-lm").
     stated = getattr(module, "kind", None)
-    return LanguageModel(
+    return build_model(
         module,
         tokenizer,
         name=name or folder.name,

@@ -31,10 +31,12 @@ def check_top_k(top_k: int | None) -> int | None:
 def next_token_distribution(
     logits: torch.Tensor, temperature: float = 1.0, top_k: int | None = None
 ) -> torch.Tensor:
-    """Probabilities over the vocabulary after temperature and top-k (float32)."""
+    """Probabilities over the vocabulary after temperature and top-k (float32; float64 stays float64)."""
     temperature = check_temperature(temperature, allow_zero=False)
     top_k = check_top_k(top_k)
-    scaled = logits.float() / temperature
+    # At least float32: 16-bit logits lose too much in the softmax. Float64 scores
+    # (the welcome notebook's hand-written ones) keep their precision.
+    scaled = logits.to(torch.promote_types(logits.dtype, torch.float32)) / temperature
     if top_k is not None and top_k < scaled.shape[-1]:
         kth_largest = torch.topk(scaled, top_k, dim=-1).values[..., -1:]
         scaled = scaled.masked_fill(scaled < kth_largest, float("-inf"))
@@ -45,7 +47,7 @@ def choose_next_token(
     logits: torch.Tensor,
     temperature: float,
     top_k: int | None,
-    generator: torch.Generator,
+    generator: torch.Generator | None = None,
 ) -> int:
     """Pick one token id from a 1-D row of logits (greedy when temperature is 0)."""
     if check_temperature(temperature, allow_zero=True) == 0:

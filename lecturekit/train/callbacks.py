@@ -12,11 +12,11 @@ from .loop import TrainState, perplexity
 
 def probe_scorer(model, tokenizer, kind: str):
     """Wrap a raw lecture model in the one model interface, for scoring probes."""
-    from ..hub.model import LanguageModel
+    from ..hub.factory import build_model
 
     device = next(model.parameters()).device
-    return LanguageModel(model, tokenizer, name="training", kind=kind,
-                         max_length=model.config.max_positions, device=device, dtype=next(model.parameters()).dtype)
+    return build_model(model, tokenizer, name="training", kind=kind,
+                       max_length=model.config.max_positions, device=device, dtype=next(model.parameters()).dtype)
 
 
 class ProbeCallback:

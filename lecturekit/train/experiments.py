@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import torch
 from tokenizers import Tokenizer
 
+from ..hub.generation import continue_tokens
 from ..models import TransformerConfig, count_parameters
 from ..models.layers import start_positions_as_sinusoids
 from ..runtime import seed_everything
@@ -102,14 +103,18 @@ def greedy_continue(model, tokenizer: Tokenizer, prompt: str, new_tokens: int = 
 
     With ``bidirectional=True`` the model reads the whole prompt in both
     directions at each step, as it did in training in the cheating experiment.
+    The decoding loop is the model interface's own (``lecturekit.hub.generation``);
+    only how a raw lecture model is asked for the next logits is written here.
     """
     model.eval()
     device = next(model.parameters()).device
     ids = [tokenizer.token_to_id("[BOS]"), *tokenizer.encode(prompt, add_special_tokens=False).ids]
-    for _ in range(new_tokens):
-        window = ids[-model.config.max_positions:]
+
+    def next_logits(so_far: list[int]) -> torch.Tensor:
+        window = so_far[-model.config.max_positions:]  # the latest tokens, as many as the model reads
         inputs = torch.tensor([window], device=device)
         extra = {"prefix_lengths": torch.tensor([len(window)], device=device)} if bidirectional else {}
-        logits = model(input_ids=inputs, **extra).logits[0, -1]
-        ids.append(int(logits.argmax()))
-    return tokenizer.decode(ids[1:])
+        return model(input_ids=inputs, **extra).logits[0, -1]
+
+    new_ids = list(continue_tokens(next_logits, ids, new_tokens))  # temperature 0: greedy
+    return tokenizer.decode([*ids[1:], *new_ids])

@@ -8,40 +8,32 @@ unit-tested; the view only turns clicks into calls.
 - ``prepare_sentence``: tokens of the sentence (truncated to the model's context).
 - ``fill_masked``: the top-k predictions at each masked token.
 - ``corruption_of``: BERT's 80/10/10 corruption of the same sentence, seeded.
-- ``mask_explorer_html``: all of it as plain HTML (also the static picture).
-- ``mask_explorer_update``: one call from (text, masked positions) to HTML.
+- ``fill_left_to_right``: a masked LM made to "write", one [MASK] at a time.
+- ``mask_explorer_update``: one call from (text, masked positions) to what the
+  view shows; ``mask_explorer_html`` (in ``mask_explorer_html``) draws it.
 """
 
 from __future__ import annotations
 
+import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import ipywidgets as widgets
 import pandas as pd
 
-from ..hub.kinds import DESCRIPTION, METHODS
+from ..hub.kinds import not_supported_message
 from ..objectives import CORRUPTION_NAMES, mask_tokens
-from .base import LectureWidget, escape, probability_bars_html
+from ..text import display_token
+from .base import LectureWidget
+from .mask_explorer_html import MaskState
 
 MAX_CHARACTERS = 5_000  # longer text is cut before tokenizing: a widget must answer at once
-HINT = "Type a sentence above, then click a token to mask it."
-CORRUPTION_COLOURS = {"mask": "#f58518", "random": "#e45756", "keep": "#54a24b", "": "#eeeeee"}
-
-
-def wrong_kind_message(model, method: str) -> str | None:
-    """A sentence for the widget when ``model`` cannot answer ``method``; None when it can."""
-    if method in METHODS[model.kind]:
-        return None
-    return (f"{model.name} is {DESCRIPTION[model.kind]}, so it has no {method}. "
-            + ("Load a masked LM such as lecture-bert or an hf: BERT." if method == "fill_mask"
-               else "Load a causal LM such as smollm2-135m or lecture-gpt."))
 
 
 def token_label(token: str, text: str) -> str:
     """What a chip shows: the vocabulary entry, without space or end-of-word markers."""
-    label = token.removesuffix("</w>").replace("\u0120", " ").replace("\u2581", " ").strip()
-    return label or text or token
+    return display_token(token).strip() or text or token
 
 
 @dataclass
@@ -90,8 +82,6 @@ def prepare_sentence(model, text: str) -> Sentence:
 
 def positions_of(sentence: Sentence, word: str) -> list[int]:
     """Token positions covering the first whole-word occurrence of ``word`` (any tokenizer)."""
-    import re
-
     match = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", sentence.text)
     if not word.strip() or match is None:
         raise ValueError(f"{word!r} does not occur as a word in {sentence.text[:60]!r}.")
@@ -199,102 +189,6 @@ def fill_left_to_right(model, prompt: str, new_tokens: int = 8) -> list[str]:
     return steps
 
 
-# ------------------------------------------------------------------- HTML
-
-
-def _chip(label: str, background: str, title: str = "") -> str:
-    return (f"<span title='{escape(title)}' style='display:inline-block;margin:2px;padding:1px 6px;"
-            f"border-radius:4px;background:{background};font-family:monospace;white-space:pre'>"
-            f"{escape(label)}</span>")
-
-
-def corruption_html(table: pd.DataFrame) -> str:
-    chips = "".join(
-        _chip(seen, CORRUPTION_COLOURS[how], f"{original} → {how}" if how else original)
-        for original, seen, how in zip(table["original"], table["model sees"], table["corruption"], strict=True)
-    )
-    counts = table.corruption.value_counts()
-    legend = " · ".join(
-        f"<span style='color:{CORRUPTION_COLOURS[name]}'>■</span> {name} {int(counts.get(name, 0))}"
-        for name in ("mask", "random", "keep")
-    )
-    return (f"<div class='lk-corruption'><b>BERT's 80/10/10 corruption</b> (15% chosen; of those 80% → [MASK], "
-            f"10% → a random token, 10% kept; all chosen tokens carry the loss)<br>{chips}<br>"
-            f"<small>{legend}</small></div>")
-
-
-def status_html(device: str, latency_ms: float | None) -> str:
-    """The corner note: where the model runs and how long the last update took."""
-    latency = f" · last update {latency_ms:.0f} ms" if latency_ms is not None else ""
-    return (f"<div class='lk-status' style='float:right;font-size:11px;color:#666'>"
-            f"{escape(device)}{latency}</div>")
-
-
-def mask_explorer_html(
-    sentence: Sentence | None,
-    masked: list[int],
-    predictions: list[Prediction],
-    *,
-    device: str = "cpu",
-    latency_ms: float | None = None,
-    corruption: pd.DataFrame | None = None,
-    message: str = "",
-    chips: bool = True,
-    note: str = "",
-) -> str:
-    """The sentence with masked tokens marked, one bar chart per mask, notices, status.
-
-    ``chips=False`` leaves out the sentence (the live view shows it as buttons).
-    """
-    parts = [status_html(device, latency_ms)]
-    if message:
-        parts.append(f"<div class='lk-message' style='color:#b00'>{escape(message)}</div>")
-    if sentence is None or not sentence.maskable:
-        parts.append(f"<div class='lk-hint' style='color:#666'>{escape(HINT)}</div>")
-        return "<div class='lk-mask-explorer'>" + "".join(parts) + "</div>"
-    for notice in (sentence.notice, note):
-        if notice:
-            parts.append(f"<div class='lk-notice' style='color:#a60'>{escape(notice)}</div>")
-    labels = sentence.labels
-    if chips:
-        row = "".join(
-            _chip("[MASK]" if i in masked else labels[i], "#f58518" if i in masked else "#e8eef7", labels[i])
-            for i in sentence.maskable
-        )
-        parts.append(f"<div class='lk-sentence'>{row}</div>")
-    if not masked:
-        parts.append("<div class='lk-hint' style='color:#666'>Click a token to mask it.</div>")
-    tables = [
-        probability_bars_html(list(p.table.token), list(p.table.probability),
-                              f"[MASK] at position {p.position} (was {p.original!r})")
-        for p in predictions
-    ]
-    parts.append("<div class='lk-predictions' style='display:flex;flex-wrap:wrap;gap:16px'>"
-                 + "".join(f"<div>{t}</div>" for t in tables) + "</div>")
-    if corruption is not None:
-        parts.append(corruption_html(corruption))
-    return "<div class='lk-mask-explorer'>" + "".join(parts) + "</div>"
-
-
-@dataclass
-class MaskState:
-    """Everything one update computed; ``html()`` draws it."""
-
-    device: str
-    sentence: Sentence | None = None
-    masked: list[int] = field(default_factory=list)
-    predictions: list[Prediction] = field(default_factory=list)
-    latency_ms: float | None = None
-    corruption: pd.DataFrame | None = None
-    message: str = ""
-    note: str = ""
-
-    def html(self, chips: bool = True) -> str:
-        return mask_explorer_html(self.sentence, self.masked, self.predictions, device=self.device,
-                                  latency_ms=self.latency_ms, corruption=self.corruption,
-                                  message=self.message, chips=chips, note=self.note)
-
-
 def mask_explorer_update(
     model, text: str, masked: list[int], top_k: int = 5, show_corruption: bool = False, seed: int = 0
 ) -> MaskState:
@@ -304,7 +198,7 @@ def mask_explorer_update(
     the model cannot read) come back as a message in the state, not as an error.
     """
     device = str(getattr(model, "device", "cpu"))
-    wrong = wrong_kind_message(model, "fill_mask")
+    wrong = not_supported_message("fill_mask", model.name, model.kind)
     if wrong:
         return MaskState(device, message=wrong)
     if not isinstance(text, str) or not text.strip():
@@ -334,7 +228,7 @@ class MaskExplorer(LectureWidget):
         self.model = model
         self.masked: list[int] = [p for p in masked if isinstance(p, int)]
         words = [w for w in masked if isinstance(w, str)]
-        if words and wrong_kind_message(model, "fill_mask") is None and text.strip():
+        if words and not_supported_message("fill_mask", model.name, model.kind) is None and text.strip():
             sentence = prepare_sentence(model, text)
             self.masked += [p for w in words for p in positions_of(sentence, w)]
         self.state: MaskState | None = None

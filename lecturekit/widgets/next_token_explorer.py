@@ -20,8 +20,10 @@ import ipywidgets as widgets
 import pandas as pd
 
 from ..hub.errors import HubError
+from ..hub.kinds import not_supported_message
 from .base import LectureWidget, escape, probability_bars_html
-from .mask_explorer import MAX_CHARACTERS, status_html, wrong_kind_message
+from .mask_explorer import MAX_CHARACTERS
+from .mask_explorer_html import status_html
 
 HINT = "Type a prompt above: the model shows which tokens it expects next."
 
@@ -137,7 +139,7 @@ def next_token_html(state: NextTokenState) -> str:
 def next_token_update(model, prompt: str, top_k: int = 10, temperature: float = 1.0) -> NextTokenState:
     """From the prompt to what the widget shows; learner mistakes become messages."""
     device = str(getattr(model, "device", "cpu"))
-    wrong = wrong_kind_message(model, "next_token")
+    wrong = not_supported_message("next_token", model.name, model.kind)
     if wrong:
         return NextTokenState(device, message=wrong)
     if not isinstance(prompt, str) or not prompt.strip():

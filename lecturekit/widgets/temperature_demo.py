@@ -7,10 +7,10 @@ the softmax sharpens the distribution (T < 1) or flattens it (T > 1).
 
 from __future__ import annotations
 
-import math
-
 import ipywidgets as widgets
+import torch
 
+from ..hub.sampling import next_token_distribution
 from .base import LectureWidget, probability_bars_html
 
 # Illustrative scores (logits) for the word after "The cat sat on the".
@@ -18,14 +18,13 @@ EXAMPLE_SCORES = {"mat": 4.0, "sofa": 3.2, "floor": 3.0, "roof": 1.5, "keyboard"
 
 
 def softmax_with_temperature(scores: dict[str, float], temperature: float) -> dict[str, float]:
-    """Probabilities softmax(score / T), in the order of ``scores``."""
-    if not temperature > 0:
-        raise ValueError(f"temperature must be positive, got {temperature}")
-    scaled = {word: score / temperature for word, score in scores.items()}
-    top = max(scaled.values())  # subtract the maximum so exp() cannot overflow
-    weights = {word: math.exp(value - top) for word, value in scaled.items()}
-    total = sum(weights.values())
-    return {word: weight / total for word, weight in weights.items()}
+    """Probabilities softmax(score / T), in the order of ``scores``.
+
+    The same function the models sample with (``lecturekit.hub.sampling``), here
+    over a handful of named scores instead of a vocabulary.
+    """
+    probabilities = next_token_distribution(torch.tensor(list(scores.values()), dtype=torch.float64), temperature)
+    return dict(zip(scores, probabilities.tolist(), strict=True))
 
 
 def temperature_html(prompt: str, scores: dict[str, float], temperature: float) -> str:

@@ -7,14 +7,12 @@ on real text. Documents are the paragraphs of the files (split at blank lines).
 from __future__ import annotations
 
 import glob
-import socket
-import threading
 from pathlib import Path
 
+from ..network import HUB_HOST, hub_reachable
 from .corpus import Corpus, Document
 
 TEXT_CATEGORY = "text"  # the category label of documents read from real text
-HUB_HOST = ("huggingface.co", 443)
 
 
 def load_text_corpus(path_or_glob, encoding: str = "utf-8") -> Corpus:
@@ -74,9 +72,10 @@ def load_hf_dataset(name: str, split: str = "train", text_field: str = "text",
             "pip install 'lecturekit[hub]'. Without it (or offline) use "
             "lecturekit.world.load_text_corpus(path) or build_corpus(n_words)."
         ) from None
-    if not hub_reachable(timeout_s):
+    reachable, _ = hub_reachable(timeout_s)
+    if not reachable:
         raise ConnectionError(
-            f"cannot reach {HUB_HOST[0]} within {timeout_s:g} s, so dataset {name!r} cannot be "
+            f"cannot reach {HUB_HOST} within {timeout_s:g} s, so dataset {name!r} cannot be "
             "downloaded (offline?). Use lecturekit.world.load_text_corpus(path) for local files "
             "or build_corpus(n_words) for the lecture world."
         )
@@ -93,25 +92,3 @@ def load_hf_dataset(name: str, split: str = "train", text_field: str = "text",
     if not documents:
         raise ValueError(f"dataset {name!r} ({split}) gave no text in field {text_field!r}")
     return Corpus(documents, source=f"Hugging Face dataset {name} ({split})")
-
-
-def hub_reachable(timeout_s: float = 5.0, host: tuple[str, int] | None = None) -> bool:
-    """Can we open a TCP connection to the hub? Never takes much longer than timeout_s.
-
-    The name lookup itself has no timeout in Python, so it runs in a daemon thread
-    that we simply stop waiting for.
-    """
-    host = host or HUB_HOST
-    result: list[bool] = []
-
-    def attempt():
-        try:
-            with socket.create_connection(host, timeout=timeout_s):
-                result.append(True)
-        except OSError:
-            result.append(False)
-
-    thread = threading.Thread(target=attempt, daemon=True)
-    thread.start()
-    thread.join(timeout_s)
-    return bool(result and result[0])
