@@ -54,6 +54,18 @@ def display_token(token: str, space: str = " ") -> str:
     return token
 
 
+# Characters that reorder the text shown after them (the right-to-left override U+202E,
+# embeddings, isolates, marks). Escaping leaves them in place, so a pasted U+202E would
+# reverse the rest of a widget's line; shown as a visible tag instead, the learner sees
+# that the model reads such a character.
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def neutralise_bidi(text: str) -> str:
+    """Replace each bidirectional control character with a visible tag such as ``[U+202E]``."""
+    return BIDI_CONTROLS.sub(lambda match: f"[U+{ord(match.group()):04X}]", text)
+
+
 def escape(text) -> str:
-    """HTML-escape user text (quotes too, since it may land inside attributes)."""
-    return html.escape(str(text), quote=True)
+    """User text made safe for HTML: escaped (quotes too, for attributes) and bidi controls shown."""
+    return html.escape(neutralise_bidi(str(text)), quote=True)

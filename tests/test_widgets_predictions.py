@@ -247,6 +247,44 @@ def test_long_prompt_keeps_its_end_with_a_notice(gpt):
     assert state.message == "" and "last 63 tokens" in state.html()
 
 
+def test_a_pasted_book_says_both_cuts(gpt):
+    prompt = "one two three " * 3000  # 42,000 characters
+    fitted, notice = fit_prompt(gpt, prompt)
+    assert "42,000 characters" in notice and "only the last 5,000 are read" in notice
+    assert "tokens" in notice and "last 63 tokens" in notice
+
+
+def test_whitespace_the_model_reads_is_drawn(gpt):
+    html = next_token_update(gpt, "The cat sat\n", 3).html()
+    assert "⏎" in html  # a trailing newline changes the prediction, so it must show
+    html = next_token_update(gpt, "The cat sat  ", 3).html()
+    assert html.split("next token")[0].count("␣") == 2  # both trailing spaces, each its own token here
+    assert "␣" not in next_token_update(gpt, "The cat sat", 3).html().split("next token")[0]
+
+
+def test_bidi_overrides_cannot_reverse_the_page(gpt):
+    html = next_token_update(gpt, "abc \u202edef", 3).html()
+    assert "\u202e" not in html and "[U+202E]" in html
+
+
+def test_a_high_temperature_keeps_its_bars_visible(gpt):
+    import re
+
+    html = next_token_update(gpt, "The cat sat on the", 5, temperature=10.0).html()
+    widths = [float(w) for w in re.findall(r"width:([\d.]+)%", html)]
+    assert max(widths) == 100.0 and min(widths) > 50  # nearly flat, and drawn
+    assert "of the probability" in html
+
+
+def test_the_prompt_box_submits_on_enter(gpt):
+    import ipywidgets as widgets
+
+    view = NextTokenExplorer(gpt, prompt="The cat")
+    # A one-line Text box sends its value on Enter; a Textarea would take Enter as a newline.
+    assert isinstance(view.prompt, widgets.Text) and not isinstance(view.prompt, widgets.Textarea)
+    assert view.prompt.continuous_update is False
+
+
 def test_a_masked_model_gets_a_clear_message(bert):
     html = next_token_update(bert, "Hello", 3).html()
     assert "masked LM" in html and "smollm2-135m" in html

@@ -12,14 +12,11 @@ thin ipywidgets view. Two things every view needs:
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as widgets
 
+from ..text import escape
 
-def escape(text: str) -> str:
-    """HTML-escape user text (quotes too, since it may land inside attributes)."""
-    return html.escape(str(text), quote=True)
+__all__ = ["LectureWidget", "escape", "probability_bars_html"]
 
 
 class LectureWidget(widgets.VBox):
@@ -38,19 +35,29 @@ class LectureWidget(widgets.VBox):
         return bundle
 
 
-def probability_bars_html(labels, probabilities, title: str = "") -> str:
+def format_probability(p: float) -> str:
+    """Three decimals, or two significant digits once three decimals would read 0.000."""
+    p = float(p)
+    return f"{p:.3f}" if p >= 0.0005 or p == 0 else f"{p:.1e}"
+
+
+def probability_bars_html(labels, probabilities, title: str = "", relative: bool = False) -> str:
     """A small table of labels with horizontal bars, plain HTML (works without a kernel).
 
-    Labels are user-visible text (tokens, words) and are escaped.
+    Labels are user-visible text (tokens, words) and are escaped. With ``relative`` the
+    longest bar is the most probable label, so the shape of a very flat distribution (every
+    probability near 0) stays visible; the numbers are still the true probabilities.
     """
+    probabilities = [float(p) for p in probabilities]
+    largest = max(probabilities, default=0.0) if relative else 1.0
     rows = []
     for label, p in zip(labels, probabilities, strict=True):
-        width = max(0.0, min(1.0, float(p))) * 100
+        width = max(0.0, min(1.0, p / largest if largest > 0 else 0.0)) * 100
         rows.append(
             "<tr>"
             f"<td style='padding:1px 8px;font-family:monospace;white-space:pre'>{escape(label)}</td>"
             f"<td style='width:240px'><div style='background:#4c78a8;height:12px;width:{width:.1f}%'></div></td>"
-            f"<td style='padding:1px 8px;text-align:right'>{float(p):.3f}</td>"
+            f"<td style='padding:1px 8px;text-align:right'>{format_probability(p)}</td>"
             "</tr>"
         )
     caption = f"<caption style='text-align:left'>{escape(title)}</caption>" if title else ""

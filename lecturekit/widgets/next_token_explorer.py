@@ -37,16 +37,18 @@ def fit_prompt(model, prompt: str) -> tuple[str, str]:
     if not isinstance(prompt, str):
         raise TypeError(f"The prompt must be text; got {type(prompt).__name__}.")
     notice = ""
-    if len(prompt) > MAX_CHARACTERS:
+    characters = len(prompt)
+    if characters > MAX_CHARACTERS:
         prompt = prompt[-MAX_CHARACTERS:]
-        notice = f"Only the last {MAX_CHARACTERS:,} characters are used."
+        notice = f"The prompt has {characters:,} characters; only the last {MAX_CHARACTERS:,} are read."
     tokens = model.tokenize(prompt)
     room = model.max_length - 1  # one place for the start-of-text token
     content = tokens[~tokens.special]
     if len(content) > room:
         cut = int(content.start.iloc[len(content) - room])
-        notice = (f"The prompt is {len(content)} tokens long but {model.name} reads at most "
-                  f"{model.max_length}: only its last {room} tokens are used.")
+        counted = (f"The prompt is {len(content):,} tokens long" if not notice else
+                   f"{notice[:-1]}, and those are {len(content):,} tokens")
+        notice = f"{counted}, but {model.name} reads at most {model.max_length}: only the last {room} tokens are used."
         prompt = prompt[cut:]
     return prompt, notice
 
@@ -74,18 +76,35 @@ def _colour(probability: float) -> str:
     return f"hsl({hue:.0f}, 70%, 85%)"
 
 
+def visible_whitespace(text: str, at_end: bool = False) -> str:
+    """Whitespace the model reads but a page hides: newlines and tabs always, spaces at the end."""
+    shown = text.replace("\n", "⏎\n").replace("\t", "⇥")
+    if at_end:
+        stripped = shown.rstrip(" ")
+        shown = stripped + "␣" * (len(shown) - len(stripped))
+    return shown
+
+
 def prompt_colours_html(prompt: str, table: pd.DataFrame) -> str:
-    """The prompt with each token's characters coloured by its probability under the model."""
+    """The prompt with each token's characters coloured by its probability under the model.
+
+    A trailing space or newline changes what the model predicts (after "Paris is\n" the
+    next token is another line), so such whitespace is drawn, not hidden.
+    """
     pieces, cursor = [], 0
+
+    def shown(start: int, end: int) -> str:
+        return escape(visible_whitespace(prompt[start:end], at_end=end >= len(prompt.rstrip(" "))))
+
     for start, end, p in zip(table.start, table.end, table.probability, strict=True):
         start, end = int(start), int(end)
         if start < cursor or end <= start:
             continue
-        pieces.append(escape(prompt[cursor:start]))
+        pieces.append(shown(cursor, start))
         pieces.append(f"<span title='p = {p:.3g}' style='background:{_colour(p)};white-space:pre-wrap'>"
-                      f"{escape(prompt[start:end])}</span>")
+                      f"{shown(start, end)}</span>")
         cursor = end
-    pieces.append(escape(prompt[cursor:]))
+    pieces.append(shown(cursor, len(prompt)))
     legend = ("<small style='color:#666'>colour = probability of each token given the tokens before it: "
               f"<span style='background:{_colour(1e-4)}'>&nbsp;surprising&nbsp;</span> … "
               f"<span style='background:{_colour(1.0)}'>&nbsp;expected&nbsp;</span></small>")
@@ -131,8 +150,13 @@ def next_token_html(state: NextTokenState) -> str:
         parts.append("<div class='lk-generated' style='font-family:monospace;white-space:pre-wrap'>"
                      f"<b>sampled continuation:</b> {escape(state.generated)}</div>")
     table = state.candidates
+    # At a high temperature every probability is tiny: bars drawn against the most likely
+    # candidate keep the flattening visible, and the share the shown tokens hold says how flat.
+    held = float(table.probability.sum())
     parts.append(probability_bars_html([show_token(t) for t in table.token], list(table.probability),
-                                       f"next token (temperature {state.temperature:.2g})"))
+                                       f"next token (temperature {state.temperature:.2g})", relative=True))
+    parts.append(f"<small class='lk-mass' style='color:#555'>these {len(table)} tokens hold "
+                 f"{held * 100:.3g}% of the probability; bars are drawn against the most likely one</small>")
     return "<div class='lk-next-token'>" + "".join(parts) + "</div>"
 
 
@@ -165,9 +189,10 @@ class NextTokenExplorer(LectureWidget):
                  temperature: float = 1.0, seed: int = 0, max_new_tokens: int = 20):
         self.model = model
         self.state: NextTokenState | None = None
-        # continuous_update=False: the model runs on Enter or when the box loses focus.
-        self.prompt = widgets.Textarea(value=prompt, description="prompt", continuous_update=False,
-                                       layout=widgets.Layout(width="95%", height="60px"))
+        # One line, continuous_update=False: Enter submits (a newline would be read by the
+        # model as part of the prompt), and so does leaving the box.
+        self.prompt = widgets.Text(value=prompt, description="prompt", continuous_update=False,
+                                   layout=widgets.Layout(width="95%"), style={"description_width": "initial"})
         self.top_k = widgets.IntSlider(value=top_k, min=1, max=20, description="top-k")
         self.temperature = widgets.FloatLogSlider(value=temperature, base=10, min=-1, max=1, step=0.05,
                                                   description="temperature", readout_format=".2f")
@@ -182,6 +207,7 @@ class NextTokenExplorer(LectureWidget):
         self.generate.on_click(lambda button: self.stream())
         super().__init__([self.prompt, widgets.HBox([self.top_k, self.temperature]),
                           widgets.HBox([self.generate, self.seed]), self.candidates, self.view])
+        self.add_class("lk-next-token-widget")
         self._update()
 
     def append(self, token: str) -> None:

@@ -137,4 +137,30 @@ def _check_mask_explorer(page, lab_server, chip, expected_top):
     assert root.locator("b", has_text="bold").count() == 0
     assert f"(was '{first_chip}')" in root.locator(".lk-predictions").inner_text()
     screenshot(page, "04_mask_explorer_escaped.png")
+    _check_next_token_box(page)
     assert page.errors == [], page.errors
+
+
+NEXT_TOKEN = ".lk-next-token-widget >> nth=0"
+
+
+def _next_token_prompt(page, text: str, key: str = "Enter") -> str:
+    """Type into the first next-token box, press a key, return the coloured prompt it shows."""
+    root = page.locator(NEXT_TOKEN)
+    root.scroll_into_view_if_needed(timeout=30_000)
+    box = root.locator("input[type='text']").first
+    box.fill(text)
+    box.press(key)
+    page.wait_for_timeout(1_000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=30_000)
+    return root.locator(".lk-prompt").inner_text()
+
+
+def _check_next_token_box(page) -> None:
+    # Enter submits (it used to add a newline and update nothing), and adds no newline.
+    shown = _next_token_prompt(page, "The cat sat on the")
+    assert shown.strip() == "The cat sat on the" and "⏎" not in shown
+    # A right-to-left override is shown as a tag, so it cannot reverse the rest of the line.
+    shown = _next_token_prompt(page, "abc \u202e def")
+    assert "[U+202E]" in shown and "\u202e" not in shown
+    screenshot(page, "04_next_token_bidi.png")
