@@ -6,7 +6,7 @@ import argparse
 import importlib
 import sys
 
-AREAS: tuple[str, ...] = ("lecturekit.world.cli", "lecturekit.train.pretrain")
+AREAS: tuple[str, ...] = ("lecturekit.world.cli", "lecturekit.train.pretrain", "lecturekit.scaling.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -15,8 +15,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("doctor", help="check that this machine can run the notebooks")
 
-    lab = commands.add_parser("lab", help="open the notebooks in JupyterLab on 127.0.0.1")
-    lab.add_argument("--port", type=int, default=8888)
+    lab = commands.add_parser("lab", help="open your working copy of the notebooks in JupyterLab on 127.0.0.1")
+    lab.add_argument("--port", type=int, default=8888, help="the port to serve on (default 8888)")
+    lab.add_argument("--folder", default=None,
+                     help="the working copy to serve (default: my-notebooks/ beside notebooks/)")
+
+    reset = commands.add_parser("reset", help="restore lessons in your working copy to the shipped version")
+    reset.add_argument("which", help="a lesson number (03), a file name, or 'all'; old copies go to .backups/")
+    reset.add_argument("--folder", default=None, help="the working copy (default: my-notebooks/)")
 
     # Library areas add their own subcommands: each module named in AREAS has a
     # register(subparsers) that adds a subparser with a default `run(args) -> int`.
@@ -34,7 +40,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "lab":
         from .lab import main as lab_main
 
-        return lab_main(port=args.port)
+        return lab_main(port=args.port, folder=args.folder)
+    if args.command == "reset":
+        from .lab import reset_main
+
+        return reset_main(args.which, folder=args.folder)
     return args.run(args)
 
 

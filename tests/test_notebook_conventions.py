@@ -62,6 +62,10 @@ def test_lessons_end_with_summary_and_checked_exercises(path):
 def test_stored_for_reading_without_running(path):
     nb = load(path)
     assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    # JupyterLab rewrites any other display name on open, so the lesson would open "changed".
+    from ipykernel.kernelspec import get_kernel_dict
+
+    assert nb["metadata"]["kernelspec"]["display_name"] == get_kernel_dict()["display_name"]
     assert "widgets" not in nb["metadata"], "no stored widget state (run `make notebooks`)"
     for cell in nb["cells"]:
         for output in cell.get("outputs", []):

@@ -25,7 +25,9 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 def refresh(path: Path, timeout: int = 600) -> float:
     notebook = nbformat.read(path, as_version=4)
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    # The display name ipykernel itself writes: anything else and JupyterLab marks the
+    # notebook changed the moment it opens.
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
     start = time.perf_counter()
     client = NotebookClient(
         notebook,

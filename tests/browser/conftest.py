@@ -4,9 +4,9 @@ The browser is Debian's Chromium (never one downloaded by a test tool). Where it
 is missing the browser tests skip with the reason — except under CI (CI=true),
 where a missing browser is a failure: CI installs it in .ci/run.
 
-The server is started on 127.0.0.1 with a token, over a temporary copy of
-notebooks/ (JupyterLab autosaves, and must not write widget state into the
-repository's notebooks), and stopped by its PID.
+The server is started as `make lab` starts it (`lecturekit lab`: a working copy of
+notebooks/, news and update checks off), on 127.0.0.1 with a token, over a
+temporary working copy, and stopped by its PID.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 from lab_process import free_port, stop, wait_for_json
 
-from lecturekit.lab import lab_command
+from lecturekit import workspace
+from lecturekit.lab import lab_command, lab_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
@@ -53,18 +54,22 @@ def _require_browser() -> str:
 
 
 @pytest.fixture(scope="session")
-def lab_server(tmp_path_factory):
-    """A JupyterLab server over a copy of notebooks/; yields its base URL."""
+def lab_workspace(tmp_path_factory) -> Path:
+    """The working copy the test server serves (made as `lecturekit lab` makes it)."""
+    notebooks = tmp_path_factory.mktemp("lab") / "my-notebooks"
+    workspace.sync(workspace=notebooks)
+    return notebooks
+
+
+@pytest.fixture(scope="session")
+def lab_server(lab_workspace):
+    """A JupyterLab server over a working copy of notebooks/; yields its base URL."""
     _require_browser()
-    work = tmp_path_factory.mktemp("lab")
-    notebooks = work / "notebooks"
-    shutil.copytree(ROOT / "notebooks", notebooks, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    # Quiet JupyterLab's "would you like news?" pop-up, which covers the widgets.
-    settings = work / "settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True)
-    (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
+    notebooks = lab_workspace
+    work = notebooks.parent
+    (work / "settings").mkdir()  # empty: the learner's own JupyterLab settings play no part
     port = free_port()
-    env = {
+    env = lab_environment({
         "JUPYTERLAB_SETTINGS_DIR": str(work / "settings"),
         **os.environ,
         "JUPYTER_TOKEN": TOKEN,
@@ -72,7 +77,7 @@ def lab_server(tmp_path_factory):
         "JUPYTER_RUNTIME_DIR": str(work / "runtime"),
         "JUPYTERLAB_WORKSPACES_DIR": str(work / "workspaces"),
         "LECTUREKIT_DEVICE": os.environ.get("LECTUREKIT_DEVICE", "cpu"),
-    }
+    })
     command = lab_command(port=port, notebook_dir=notebooks)
     log = open(work / "lab.log", "w")
     server = subprocess.Popen(command, cwd=notebooks, env=env, stdout=log, stderr=subprocess.STDOUT)
