@@ -6,7 +6,15 @@ from collections import Counter
 
 import pytest
 
-from lecturekit.world import CATEGORIES, build_corpus, make_world, probes, write_corpus
+from lecturekit.world import (
+    CATEGORIES,
+    build_corpus,
+    make_world,
+    probes,
+    sample_document,
+    samples,
+    write_corpus,
+)
 from lecturekit.world.writers import template_count
 
 SMALL = 30_000
@@ -123,12 +131,12 @@ def test_world_is_consistent(world):
 
 
 def test_samples_show_one_document_per_category(world):
-    gallery = world.samples()
+    gallery = samples(world)
     assert [d.category for d in gallery] == list(CATEGORIES)
     shown = repr(gallery)
     for category in CATEGORIES:
         assert f"[{category}]" in shown
-    assert world.sample("syntax").text == world.sample("syntax").text
+    assert sample_document(world, "syntax").text == sample_document(world, "syntax").text
 
 
 @pytest.mark.parametrize(
@@ -152,7 +160,7 @@ def test_lookups_and_categories_fail_clearly(world, corpus):
     with pytest.raises(KeyError, match="no person called 'Nobody Here'"):
         world.person("Nobody Here")
     with pytest.raises(ValueError, match="unknown category"):
-        world.sample("poetry")
+        sample_document(world, "poetry")
     with pytest.raises(ValueError, match="unknown category"):
         corpus.sample("poetry")
 

@@ -15,17 +15,10 @@ matters; it also checks that the corpus really contains what the probes ask.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from .probes import BLANK
-
-_WORD = re.compile(r"[\w']+")
-
-
-def words(text: str) -> set[str]:
-    return set(_WORD.findall(text.lower()))
+from ..text import BLANK, words
 
 
 class CooccurrenceScorer:
@@ -40,7 +33,7 @@ class CooccurrenceScorer:
         self.with_candidate: dict[str, Counter] = {word: Counter() for word in wanted}
         self.candidate_documents: Counter = Counter()
         for document in documents:
-            present = words(getattr(document, "text", document))
+            present = set(words(getattr(document, "text", document)))
             self.documents += 1
             for candidate in present & wanted:
                 self.candidate_documents[candidate] += 1
@@ -49,7 +42,7 @@ class CooccurrenceScorer:
             raise ValueError("no documents to count")
 
     def score_candidates(self, text_with_blank: str, candidates: Sequence[str]) -> list[float]:
-        context = words(text_with_blank.replace(BLANK, " "))
+        context = set(words(text_with_blank.replace(BLANK, " ")))
         scores = []
         for candidate in candidates:
             key = candidate.lower()

@@ -63,9 +63,10 @@ def run_build(args) -> int:
 
 
 def run_sample(args) -> int:
+    from .corpus import samples
     from .facts import make_world
 
-    print(make_world(args.seed).samples())
+    print(samples(make_world(args.seed)))
     return 0
 
 

@@ -4,7 +4,8 @@
 `writers.MIXTURE`, so categories come shuffled together like a web crawl) until
 the text holds at least `n_tokens` words. Words, not subword tokens: tokenizers
 come later in the lecture, and words are what a reader can count.
-The same arguments always give byte-identical text.
+The same arguments always give byte-identical text. `samples(world)` writes one
+fresh document per category, for showing what the corpus looks like.
 """
 
 from __future__ import annotations
@@ -12,27 +13,19 @@ from __future__ import annotations
 import json
 import random
 import re
-import textwrap
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from itertools import accumulate
 from pathlib import Path
 
+from ..text import escape
+from .base import CATEGORIES, Document, check_category
 from .facts import World, make_world
-from .writers import CATEGORIES, MIXTURE, WRITERS, Context, template_count
+from .writers import MIXTURE, WRITERS, template_count, write_document
+from .writers.base import Context
 
 MAX_IN_MEMORY_WORDS = 50_000_000
 SEPARATOR = "\n\n"
-
-
-@dataclass(frozen=True)
-class Document:
-    category: str
-    text: str
-
-    def __str__(self) -> str:
-        body = textwrap.fill(self.text, width=88, initial_indent="  ", subsequent_indent="  ")
-        return f"[{self.category}]\n{body}"
 
 
 @dataclass
@@ -89,8 +82,6 @@ class DataCard:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        from ..widgets.base import escape
-
         head = escape(str(self).split("\n")[0]) + "<br>" + escape(str(self).split("\n")[1].strip())
         entities = ", ".join(f"{v} {escape(k)}" for k, v in self.entity_counts.items())
         return f"<p>{head}</p>{self.to_frame().to_html()}<p>Entities: {entities}</p>"
@@ -129,7 +120,7 @@ class Corpus:
         return card
 
     def by_category(self, category: str) -> list[Document]:
-        _check_category(category)
+        check_category(category)
         return [document for document in self.documents if document.category == category]
 
     def sample(self, category: str) -> Document:
@@ -157,6 +148,16 @@ class Corpus:
         return "\n\n".join(str(document) for document in self.documents[:7]) + (
             f"\n\n... {len(self.documents) - 7} more documents" if len(self.documents) > 7 else ""
         )
+
+
+def sample_document(world: World, category: str, seed: int = 0) -> Document:
+    """One freshly written document of a category, for showing in a notebook."""
+    return write_document(world, category, random.Random(f"sample-{world.seed}-{seed}-{category}"))
+
+
+def samples(world: World, seed: int = 0) -> Corpus:
+    """One document per category, printed as a small gallery."""
+    return Corpus([sample_document(world, category, seed) for category in CATEGORIES], seed=world.seed)
 
 
 def iter_documents(n_tokens: int, seed: int = 0, bias: float = 0.0,
@@ -261,11 +262,6 @@ def _write_card(directory: Path, card: DataCard) -> None:
     (directory / "data_card.json").write_text(
         json.dumps(card.to_dict(), indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
-
-
-def _check_category(category: str) -> None:
-    if category not in CATEGORIES:
-        raise ValueError(f"unknown category {category!r}; choose one of {', '.join(CATEGORIES)}")
 
 
 def _check_arguments(n_tokens, seed, bias) -> None:

@@ -6,6 +6,9 @@ against the facts it asks about. Lists that have a popularity order (people,
 cities, films) are stored most famous first: the corpus mentions them with
 Zipf-like frequencies, the way real text mentions a few entities very often and
 most entities rarely.
+
+This module only holds the facts; it imports neither the writers nor the corpus
+(`corpus.samples(world)` writes one document per category from them).
 """
 
 from __future__ import annotations
@@ -33,10 +36,8 @@ class Person:
 
     @property
     def pronouns(self) -> dict[str, str]:
-        """Subject, possessive and object pronouns: he/his/him or she/her/her."""
-        if self.gender == "female":
-            return {"he": "she", "his": "her", "him": "her"}
-        return {"he": "he", "his": "his", "him": "him"}
+        """Subject, possessive, object and reflexive pronouns: he/his/him/himself or she/her/her/herself."""
+        return dict(lexicon.PRONOUNS["female" if self.gender == "female" else "male"])
 
 
 @dataclass(frozen=True)
@@ -111,19 +112,6 @@ class World:
             "habitats": len(self.habitats),
             "animals": len(self.animals),
         }
-
-    def sample(self, category: str, seed: int = 0):
-        """One freshly written document of a category, for showing in a notebook."""
-        from .writers import write_document
-
-        return write_document(self, category, random.Random(f"sample-{self.seed}-{seed}-{category}"))
-
-    def samples(self, seed: int = 0):
-        """One document per category, printed as a small gallery."""
-        from .corpus import Corpus
-        from .writers import CATEGORIES
-
-        return Corpus([self.sample(category, seed) for category in CATEGORIES], seed=self.seed)
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{value} {key}" for key, value in self.entity_counts().items())
@@ -210,12 +198,3 @@ def make_world(seed: int = 0, n_people: int = 300) -> World:
         restaurants=restaurants,
         films=films,
     )
-
-
-def zipf_weights(n: int, exponent: float = 1.0) -> list[float]:
-    """Cumulative Zipf weights for n items listed most popular first (for rng.choices)."""
-    cumulative, total = [], 0.0
-    for rank in range(1, n + 1):
-        total += 1.0 / rank**exponent
-        cumulative.append(total)
-    return cumulative

@@ -85,6 +85,13 @@ PROFESSIONS = PROFESSIONS_SKEWED_HE + PROFESSIONS_SKEWED_SHE
 
 RELATIONS = ("friend", "colleague", "mentor", "neighbour", "cousin")
 
+# The pronouns a person's gender gives, keyed by the template fields that use them
+# ("{name} put on {his} coat"): subject, possessive, object, reflexive.
+PRONOUNS = {
+    "female": {"he": "she", "his": "her", "him": "her", "himself": "herself"},
+    "male": {"he": "he", "his": "his", "him": "him", "himself": "himself"},
+}
+
 ROOMS = (
     "kitchen", "garden", "library", "hallway", "bedroom", "bathroom", "office", "attic",
     "cellar", "garage", "classroom", "studio",

@@ -13,7 +13,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from .corpus import Corpus, Document
+from .base import Document, LabelledText
+from .corpus import Corpus
 
 DOMAIN = "recipes"  # the documents' category label (not one of the seven probe categories)
 
@@ -64,8 +65,8 @@ class Dish:
 @dataclass
 class DomainSplit:
     corpus: Corpus  # unlabelled recipes: the text for continued pretraining
-    train: list  # LabelledText: "What course is the X?" -> course, for fine-tuning dishes
-    test: list  # the same questions for held-out dishes (only in the recipes)
+    train: list[LabelledText]  # "What course is the X?" -> course, for fine-tuning dishes
+    test: list[LabelledText]  # the same questions for held-out dishes (only in the recipes)
     dishes: list[Dish]
 
     def __repr__(self) -> str:
@@ -95,8 +96,6 @@ def write_recipe(dish: Dish, rng: random.Random) -> str:
 
 def second_domain(n_tokens: int = 200_000, seed: int = 0, heldout_fraction: float = 0.3) -> DomainSplit:
     """Unlabelled recipe text plus a dessert-or-main task split by dish."""
-    from .splits import LabelledText
-
     if not isinstance(n_tokens, int) or n_tokens < 1:
         raise ValueError(f"n_tokens must be a positive whole number of words, got {n_tokens!r}")
     dishes = make_dishes(seed)

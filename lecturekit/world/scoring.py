@@ -17,8 +17,8 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 
-from .probes import BLANK, ClozeItem
-from .writers import CATEGORIES
+from ..text import BLANK
+from .base import CATEGORIES, ClozeItem
 
 COLUMNS = ["n", "top1", "top5", "mrr", "baseline_top1"]
 

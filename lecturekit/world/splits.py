@@ -15,16 +15,10 @@ import random
 from collections import Counter
 from dataclasses import dataclass
 
+from .base import LabelledText
 from .facts import World, make_world
 from .lexicon import INTENSIFIERS, NEGATIVE_WORDS, POSITIVE_WORDS
 from .recipes import DomainSplit, second_domain  # noqa: F401  (re-exported)
-
-
-@dataclass(frozen=True)
-class LabelledText:
-    text: str
-    label: str
-
 
 # --- sentiment transfer ---------------------------------------------------------
 

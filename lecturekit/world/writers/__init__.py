@@ -1,28 +1,36 @@
-"""Writers: turn the world's facts into documents, one module per lecture category.
+"""One module per lecture category: the documents it writes and the cloze probes that test them.
 
-Each category module has lists of sentence templates (paraphrases of the same
-kind of statement) and a ``write(context) -> str`` that picks an entity, fills a
-few templates and returns one short document. Probe sentences are written by
-`lecturekit.world.probes` with *other* phrasings, so no probe appears verbatim
-in the training text: the model has to know the fact, not the sentence.
+Each category module has lists of sentence templates (paraphrases of the same kind
+of statement) and two functions:
+
+- ``write(context) -> str`` picks an entity, fills a few templates and returns one
+  short document of the pretraining corpus;
+- ``probes(world, rng, n) -> list[ClozeItem]`` writes n fill-in-the-blank items
+  from the same facts, with *other* phrasings (the ``PROBE_`` templates), so no
+  probe appears verbatim in the training text: the model has to know the fact, not
+  the sentence.
+
+Keeping both in one module puts what a model reads next to what it is asked.
+`lecturekit.world.probes.probes` and `lecturekit.world.corpus` call them through
+the tables below; `base` holds the `Context` and the template helpers they share.
 """
 
 from __future__ import annotations
 
 import random
 
-from ..facts import World, zipf_weights
-from ..lexicon import PROFESSIONS_SKEWED_HE
-
-CATEGORIES: tuple[str, ...] = (
-    "trivia",
-    "syntax",
-    "coreference",
-    "lexical_semantics",
-    "sentiment",
-    "world_state",
-    "number_patterns",
+from ..base import CATEGORIES, Document, check_category
+from ..facts import World
+from . import (
+    coreference,
+    lexical_semantics,
+    number_patterns,
+    sentiment,
+    syntax,
+    trivia,
+    world_state,
 )
+from .base import Context
 
 # Share of documents per category. Trivia is largest because it carries both the
 # biographies (birthplaces for the QA experiment) and the place descriptions.
@@ -36,104 +44,6 @@ MIXTURE: dict[str, float] = {
     "number_patterns": 0.11,
 }
 
-
-class Context:
-    """What a writer needs: the world, a random generator and the knobs.
-
-    Entities are drawn with Zipf-like weights (the first-listed is mentioned most).
-    `next_person` walks through everyone in turn, so that every person gets a
-    biography early on, even the rarely mentioned ones: the birthplace experiment
-    needs every birthplace stated somewhere in the pretraining text.
-    """
-
-    def __init__(self, world: World, rng: random.Random, bias: float = 0.0):
-        self.world = world
-        self.rng = rng
-        self.bias = bias
-        self._people_weights = zipf_weights(len(world.people))
-        self._city_names = list(world.cities)
-        self._city_weights = zipf_weights(len(self._city_names))
-        self._film_weights = zipf_weights(len(world.films), exponent=0.8)
-        self._turn = 0
-        self.universities_in = {city: [] for city in world.cities}
-        for place in world.universities:
-            self.universities_in[place.city].append(place)
-        self.landmark_in = {place.city: place for place in world.landmarks}
-        self.restaurant_in = {place.city: place for place in world.restaurants}
-        self.university_city = {place.name: place.city for place in world.universities}
-        self.people_by_name = {person.name: person for person in world.people}
-
-    def person(self):
-        return self.rng.choices(self.world.people, cum_weights=self._people_weights)[0]
-
-    def next_person(self):
-        """Everyone in turn (in a seeded order), interleaved with Zipf draws by the caller."""
-        person = self.world.people[(self._turn * 7919) % len(self.world.people)]
-        self._turn += 1
-        return person
-
-    def city(self) -> str:
-        return self.rng.choices(self._city_names, cum_weights=self._city_weights)[0]
-
-    def film(self):
-        return self.rng.choices(self.world.films, cum_weights=self._film_weights)[0]
-
-    def pronoun_for(self, profession: str) -> str:
-        """'he' or 'she' for an unnamed worker: a fair coin, tilted by the bias knob.
-
-        bias = 0: no skew. bias = b: professions listed as stereotypically male get
-        'he' with probability (1 + b) / 2, the others get 'she' with that probability.
-        A negative b reverses the stereotype.
-        """
-        p_he = 0.5 + self.bias / 2 if profession in PROFESSIONS_SKEWED_HE else 0.5 - self.bias / 2
-        return "he" if self.rng.random() < p_he else "she"
-
-
-def article(word: str) -> str:
-    """'an' before a vowel letter, 'a' otherwise (our nouns avoid the exceptions)."""
-    return "an" if word[0] in "aeiouAEIOU" else "a"
-
-
-def capitalize(sentence: str) -> str:
-    return sentence[:1].upper() + sentence[1:]
-
-
-def pronoun_fields(gender_or_pronoun: str) -> dict[str, str]:
-    """Template fields he/his/him and capitalised He/His/Him for one referent."""
-    female = gender_or_pronoun in ("female", "she")
-    fields = {"he": "she", "his": "her", "him": "her"} if female else {"he": "he", "his": "his", "him": "him"}
-    fields.update({key.capitalize(): value.capitalize() for key, value in fields.items()})
-    return fields
-
-
-def pick(rng: random.Random, templates: tuple[str, ...], fields: dict[str, str]) -> str:
-    return rng.choice(templates).format_map(fields)
-
-
-def write_document(world: World, category: str, rng: random.Random, bias: float = 0.0):
-    """One document of a category (a fresh Context: fine for samples, slow for corpora)."""
-    from ..corpus import Document
-
-    if category not in WRITERS:
-        raise ValueError(f"unknown category {category!r}; choose one of {', '.join(CATEGORIES)}")
-    return Document(category, WRITERS[category](Context(world, rng, bias)))
-
-
-def template_count() -> dict[str, int]:
-    """How many sentence templates each category's writer can choose from."""
-    return {category: sum(len(group) for group in MODULES[category].TEMPLATE_LISTS) for category in CATEGORIES}
-
-
-from . import (  # noqa: E402
-    coreference,
-    lexical_semantics,
-    number_patterns,
-    sentiment,
-    syntax,
-    trivia,
-    world_state,
-)
-
 MODULES = {
     "trivia": trivia,
     "syntax": syntax,
@@ -144,3 +54,16 @@ MODULES = {
     "number_patterns": number_patterns,
 }
 WRITERS = {category: module.write for category, module in MODULES.items()}
+PROBES = {category: module.probes for category, module in MODULES.items()}
+
+
+def write_document(world: World, category: str, rng: random.Random, bias: float = 0.0) -> Document:
+    """One document of a category (a fresh Context: fine for samples, slow for corpora)."""
+    check_category(category)
+    return Document(category, WRITERS[category](Context(world, rng, bias)))
+
+
+def template_count() -> dict[str, int]:
+    """How many sentence templates each category's writer can choose from (probes not counted)."""
+    return {category: sum(len(group) for group in MODULES[category].TEMPLATE_LISTS) for category in CATEGORIES}
+

@@ -3,13 +3,18 @@
 The lecture's example: "The woman walked across the street, checking for traffic
 over ___ shoulder." Named people use the pronouns their facts give them. Unnamed
 workers ("the pilot", "the nurse") get a pronoun from `Context.pronoun_for`, which
-is where the corpus's optional bias knob acts.
+is where the corpus's optional bias knob acts. The probes ask for his/her or
+he/she after a named person.
 """
 
 from __future__ import annotations
 
+import random
+
+from ..base import ClozeItem, cloze_item
+from ..facts import World
 from ..lexicon import PROFESSIONS
-from . import Context, capitalize, pick, pronoun_fields
+from .base import Context, capitalize, pick, pronoun_fields
 
 OPENING = (
     "{name} walked across the street, checking for traffic over {his} shoulder.",
@@ -80,7 +85,6 @@ def named_anecdote(context: Context) -> str:
     rng = context.rng
     person = context.person()
     fields = {"name": person.name, **pronoun_fields(person.gender)}
-    fields["himself"] = "herself" if person.gender == "female" else "himself"
     sentences = [pick(rng, OPENING, fields)]
     sentences += [pick(rng, MIDDLE, fields) for _ in range(rng.randint(1, 3))]
     sentences.append(pick(rng, CLOSING, fields))
@@ -96,3 +100,37 @@ def worker_anecdote(context: Context) -> str:
     if rng.random() < 0.5:
         sentences.append(capitalize(pick(rng, MIDDLE, fields)))
     return " ".join(sentences)
+
+
+# --- probes: his/her and he/she -------------------------------------------------------
+
+PROBE_POSSESSIVE = (
+    "{name} crossed the street, checking for traffic over ___ shoulder.",
+    "{name} put on ___ coat and went outside.",
+    "{name} picked up ___ bag and hurried home.",
+    "{name} sat by the window with ___ tea.",
+)
+PROBE_SUBJECT = (
+    "{name} was late, so ___ took a taxi.",
+    "{name} opened the window because ___ felt warm.",
+    "When {name} got home, ___ made dinner for everyone.",
+    "{name} was tired, but ___ still answered every letter.",
+)
+
+
+def probes(world: World, rng: random.Random, n: int) -> list[ClozeItem]:
+    women = [person for person in world.people if person.gender == "female"]
+    men = [person for person in world.people if person.gender == "male"]
+    items = []
+    for index in range(n):
+        possessive = index % 2 == 0
+        female = (index // 2) % 2 == 0  # alternate within each pronoun group
+        person = rng.choice(women if female else men)
+        if possessive:
+            templates, candidates = PROBE_POSSESSIVE, ("his", "her")
+        else:
+            templates, candidates = PROBE_SUBJECT, ("he", "she")
+        answer = person.pronouns["his" if possessive else "he"]
+        text = rng.choice(templates).format(name=person.name)
+        items.append(cloze_item("coreference", text, answer, candidates))
+    return items

@@ -2,13 +2,18 @@
 
 The lecture's example: "I went to the ocean to see the fish, turtles, seals, and
 ___." Lists of animals seen in one habitat teach that words which share contexts
-share meaning (the distributional hypothesis).
+share meaning (the distributional hypothesis). The probes list three animals of
+a habitat and ask for another one.
 """
 
 from __future__ import annotations
 
+import random
+
+from ..base import ClozeItem, cloze_item
+from ..facts import World
 from ..lexicon import HABITAT_PLACES
-from . import Context, pick
+from .base import Context, pick
 
 LISTS = (
     "I went to the {place} to see the {list}.",
@@ -70,3 +75,27 @@ def write(context: Context) -> str:
     if rng.random() < 0.5:
         sentences.append(rng.choice(CLOSING))
     return " ".join(sentences)
+
+
+# --- probes: which animal belongs to the list? -----------------------------------------
+
+PROBE_LISTS = (
+    "Last summer, at the {place} we saw {listed}, and ___.",
+    "On our trip to the {place} we spotted {listed}, and ___ as well.",
+    "Once more, the guide at the {place} pointed out {listed}, and ___.",
+    "I went to the {place} hoping to see {listed}, and ___.",
+)
+
+
+def probes(world: World, rng: random.Random, n: int) -> list[ClozeItem]:
+    animals = world.animals
+    items = []
+    for index in range(n):
+        answer = animals[index % len(animals)]  # every animal is the gold answer equally often
+        habitat = world.habitat_of(answer)
+        others = [animal for animal in world.habitats[habitat] if animal != answer]
+        listed = rng.sample(others, 3)
+        text = rng.choice(PROBE_LISTS).format(place=HABITAT_PLACES[habitat], listed=", ".join(listed))
+        acceptable = {animal for animal in world.habitats[habitat] if animal not in listed}
+        items.append(cloze_item("lexical_semantics", text, answer, animals, acceptable))
+    return items

@@ -3,13 +3,16 @@
 The lecture's example: "I was thinking about the sequence that goes 1, 1, 2, 3, 5,
 8, 13, 21, ___". Four rule families: counting, steps of k, doubling, and
 Fibonacci-like sums. Numbers stay small so every tokenizer keeps them short.
+The probes show the first terms of a sequence and ask for the next one.
 """
 
 from __future__ import annotations
 
 import random
 
-from . import Context, pick
+from ..base import ClozeItem, cloze_item
+from ..facts import World
+from .base import Context, pick
 
 RULES = ("counting", "step", "doubling", "fibonacci")
 
@@ -97,7 +100,7 @@ def write(context: Context) -> str:
         terms, following = sequence(rule, rng, rng.randint(4, 7))
         fields = {
             "name": person.first,
-            "name_he": "she" if person.gender == "female" else "he",
+            "name_he": person.pronouns["he"],
             "seq": ", ".join(map(str, terms)),
             "seq_last": str(terms[-1]),
             "k": str(step_of(terms)),
@@ -108,3 +111,38 @@ def write(context: Context) -> str:
         if rng.random() < 0.6:
             sentences.append(pick(rng, CLOSING, fields))
     return " ".join(sentences)
+
+
+# --- probes: what comes next? -----------------------------------------------------------
+
+PROBE_PROMPTS = (
+    "I was thinking about the sequence that goes {seq}, ___",
+    "Look at the pattern {seq}, ___ and so on.",
+    "Here is a list of numbers: {seq}, ___, and more.",
+    "The class wrote down {seq}, ___ without a mistake.",
+)
+MAX_NUMBER = 150  # largest answer of a probe
+
+
+def probes(world: World, rng: random.Random, n: int) -> list[ClozeItem]:
+    # Every item is ranked over the same candidates, all numbers that answer some
+    # item, so the candidates give no hint; answers stay at most 150 so the list is
+    # short, and no number may answer more than 5% of the items.
+    cap = max(1, n // 20)
+    used: dict[int, int] = {}
+    drawn = []
+    for index in range(n):
+        rule = RULES[index % len(RULES)]
+        while True:
+            length = rng.randint(4, 5) if rule == "doubling" else rng.randint(5, 8)
+            terms, following = sequence(rule, rng, length)
+            if following <= MAX_NUMBER and used.get(following, 0) < cap:
+                break
+        used[following] = used.get(following, 0) + 1
+        drawn.append((terms, following))
+    candidates = tuple(str(value) for value in sorted(used))
+    items = []
+    for terms, following in drawn:
+        text = rng.choice(PROBE_PROMPTS).format(seq=", ".join(map(str, terms)))
+        items.append(cloze_item("number_patterns", text, str(following), candidates))
+    return items

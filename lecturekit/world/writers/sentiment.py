@@ -3,10 +3,15 @@
 The lecture's example ends "... The movie was ___." Each film and restaurant in the
 world has a true quality; every review of it agrees, through positive or negative
 words, negated opposites ("not boring at all"), intensifiers, and a closing verdict.
+The probes give one such cue about a film and ask for the verdict: good or bad.
 """
 
 from __future__ import annotations
 
+import random
+
+from ..base import ClozeItem, cloze_item
+from ..facts import World
 from ..lexicon import (
     INTENSIFIERS,
     NEGATIVE_WORDS,
@@ -14,7 +19,7 @@ from ..lexicon import (
     VERDICT_NEGATIVE,
     VERDICT_POSITIVE,
 )
-from . import Context, pick
+from .base import Context, capitalize, pick
 
 FILM_OPENING = (
     "I watched {title} last night.",
@@ -104,3 +109,31 @@ def write(context: Context) -> str:
     fields["verdict"] = rng.choice(verdicts)
     sentences.append(pick(rng, VERDICT, fields))
     return " ".join(sentences)
+
+
+# --- probes: was the film good or bad? -------------------------------------------------
+
+PROBE_CUES = (
+    "The acting in {title} was {word}.",
+    "{title} was not {opposite} at all.",
+    "Two hours of {title}, and every minute of it was {word}.",
+    "Even my grandmother found {title} {word}.",
+)
+PROBE_VERDICTS = (
+    "Overall, the movie was ___, in my opinion.",
+    "In short, {title} was ___.",
+    "All things considered, {title} was ___.",
+)
+
+
+def probes(world: World, rng: random.Random, n: int) -> list[ClozeItem]:
+    good = [film for film in world.films if film.quality == "good"]
+    bad = [film for film in world.films if film.quality == "bad"]
+    items = []
+    for index in range(n):
+        film = (good if index % 2 == 0 else bad)[(index // 2) % min(len(good), len(bad))]
+        same, other, _ = polarity_words(film.quality)
+        fields = {"title": film.title, "word": rng.choice(same), "opposite": rng.choice(other)}
+        text = rng.choice(PROBE_CUES).format(**fields) + " " + rng.choice(PROBE_VERDICTS).format(**fields)
+        items.append(cloze_item("sentiment", capitalize(text), film.quality, ("good", "bad")))
+    return items

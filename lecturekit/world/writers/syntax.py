@@ -2,13 +2,19 @@
 
 The lecture's example: "I put ___ fork down on the table." A model that reads
 enough of these learns that "an" comes before a vowel sound and that plural
-subjects take "are" and "were", even with other nouns in between.
+subjects take "are" and "were", even with other nouns in between. The probes
+ask for a/an, is/are or was/were, with an "attractor" noun of the other number
+between subject and verb.
 """
 
 from __future__ import annotations
 
+import random
+
+from ..base import ClozeItem, cloze_item
+from ..facts import World
 from ..lexicon import NOUNS_A, NOUNS_AN
-from . import Context, article, capitalize, pick
+from .base import Context, article, capitalize, pick
 
 NOUNS = NOUNS_A + NOUNS_AN
 
@@ -92,3 +98,52 @@ def write(context: Context) -> str:
         }
         sentences.append(pick(rng, SINGULAR if rng.random() < 0.55 else PLURAL, fields))
     return " ".join(sentences)
+
+
+# --- probes: a/an, is/are, was/were -------------------------------------------------
+
+PROBE_ARTICLE = (
+    "I put ___ {noun} down on the table.",
+    "There is ___ {noun} in the {room} again.",
+    "She bought ___ {noun} at the market yesterday.",
+    "Please bring ___ {noun} to the {room} now.",
+    "We found ___ {noun} under the {other} this morning.",
+)
+PROBE_PRESENT = (
+    "The {subject} near the {attractor} ___ old.",
+    "The {subject} on the {place} ___ clean now.",
+    "I think the {subject} in the {room} ___ too old to keep.",
+)
+PROBE_PAST = (
+    "The {subject} next to the {attractor} ___ dusty this morning.",
+    "The {subject} by the window ___ wet again.",
+    "Yesterday the {subject} near the {attractor} ___ covered in dust.",
+)
+AGREEMENT = {("a", "an"): PROBE_ARTICLE, ("is", "are"): PROBE_PRESENT, ("was", "were"): PROBE_PAST}
+PROBE_PLACES = ("shelf", "counter", "desk", "bench")
+
+
+def probes(world: World, rng: random.Random, n: int) -> list[ClozeItem]:
+    items = []
+    groups = list(AGREEMENT)
+    for index in range(n):
+        candidates = groups[index % len(groups)]
+        answer = candidates[(index // len(groups)) % 2]  # alternate: balanced within the group
+        templates = AGREEMENT[candidates]
+        if candidates == ("a", "an"):
+            noun = rng.choice(NOUNS_A if answer == "a" else NOUNS_AN)[0]
+            other = rng.choice(NOUNS_A)[0]
+            text = rng.choice(templates).format(noun=noun, other=other, room=rng.choice(world.rooms))
+        else:
+            plural = answer in ("are", "were")
+            (singular, plural_form), (_, attractor_plural) = rng.sample(NOUNS, 2)
+            # The noun in between has the other number: an "attractor" a careless model copies.
+            attractor = attractor_plural if not plural else rng.choice(NOUNS)[0]
+            text = rng.choice(templates).format(
+                subject=plural_form if plural else singular,
+                attractor=attractor,
+                room=rng.choice(world.rooms),
+                place=rng.choice(PROBE_PLACES),
+            )
+        items.append(cloze_item("syntax", text, answer, candidates))
+    return items

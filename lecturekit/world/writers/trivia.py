@@ -2,11 +2,17 @@
 
 The lecture's example: "Stanford University is located in ___, California."
 Biographies also carry the birthplaces for the birthplace-question experiment.
+The probes ask which city: where a university, landmark or restaurant is, or
+where someone was born.
 """
 
 from __future__ import annotations
 
-from . import Context, article, capitalize, pick, pronoun_fields
+import random
+
+from ..base import ClozeItem, cloze_item
+from ..facts import World
+from .base import Context, article, capitalize, pick, pronoun_fields
 
 BIRTH = (
     "{name} was born in {born} in {year}.",
@@ -157,3 +163,42 @@ def place_description(context: Context) -> str:
         sentences.append(pick(rng, RESTAURANT, fields))
     rng.shuffle(sentences)
     return " ".join(sentences)
+
+
+# --- probes: which city? ---------------------------------------------------------
+
+PROBE_UNIVERSITY = (
+    "{uni} is located in ___.",
+    "The campus of {uni} lies in ___.",
+    "{uni} is a university in ___, {country}.",
+)
+PROBE_LANDMARK = (
+    "{Landmark} stands in ___, {country}.",
+    "{Landmark} is one of the sights of ___, {country}.",
+)
+PROBE_BIRTH = (
+    "{name} was born in ___.",
+    "{name}'s birthplace is ___.",
+    "{name} was born in ___ and grew up there.",
+)
+PROBE_RESTAURANT = ("{restaurant} serves dinner in ___, {country}.",)
+
+
+def probes(world: World, rng: random.Random, n: int) -> list[ClozeItem]:
+    cities = tuple(world.cities)
+    facts = {city: [] for city in cities}  # city -> (templates, fields) it can be the answer to
+    for place in world.universities:
+        facts[place.city].append((PROBE_UNIVERSITY, {"uni": place.name}))
+    for place in world.landmarks:
+        facts[place.city].append((PROBE_LANDMARK, {"landmark": place.name, "Landmark": capitalize(place.name)}))
+    for place in world.restaurants:
+        facts[place.city].append((PROBE_RESTAURANT, {"restaurant": place.name}))
+    for person in world.people:
+        facts[person.birthplace].append((PROBE_BIRTH, {"name": person.name, "he": person.pronouns["he"]}))
+    items = []
+    for index in range(n):
+        city = cities[index % len(cities)]  # round robin: every city equally often
+        templates, fields = rng.choice(facts[city])
+        text = rng.choice(templates).format(country=world.cities[city], **fields)
+        items.append(cloze_item("trivia", text, city, cities))
+    return items

@@ -3,13 +3,18 @@
 The lecture's example: "Iroh went into the kitchen to make some tea. Standing next
 to Iroh, Zuko pondered his destiny. Zuko left the ___." Someone goes into a room,
 another person joins them, then someone moves or leaves: the room to name follows
-from the story, not from any single sentence.
+from the story, not from any single sentence. The probes tell such a story and
+ask which room someone left or is in now.
 """
 
 from __future__ import annotations
 
+import random
+
+from ..base import ClozeItem, cloze_item
+from ..facts import World
 from ..lexicon import ROOM_ACTIVITIES
-from . import Context, pick, pronoun_fields
+from .base import Context, pick
 
 ENTER = (
     "{a} went into the {room} {activity}.",
@@ -78,8 +83,8 @@ def write(context: Context) -> str:
         "room": room,
         "room2": room2,
         "activity": rng.choice(ROOM_ACTIVITIES[room]),
-        "a_he": pronoun_fields(first.gender)["he"],
-        "b_his": pronoun_fields(second.gender)["his"],
+        "a_he": first.pronouns["he"],
+        "b_his": second.pronouns["his"],
     }
     sentences = [pick(rng, ENTER, fields), pick(rng, JOIN, fields)]
     if rng.random() < 0.5:
@@ -87,3 +92,35 @@ def write(context: Context) -> str:
     else:
         sentences += [pick(rng, MOVE, fields), pick(rng, WHERE, fields)]
     return " ".join(sentences)
+
+
+# --- probes: which room? ----------------------------------------------------------------
+
+PROBE_LEAVE = (
+    "{a} went into the {room} {activity}, as usual. {b} came in and stood next to {a} for a while. "
+    "A little later, {b} walked out of the ___.",
+    "{a} walked into the {room} {activity} after lunch. Standing next to {a}, {b} pondered the weather. "
+    "Then {b} quietly left the ___.",
+)
+PROBE_MOVE = (
+    "{a} was in the {other} all morning. Around noon, {a} went from the {other} to the {room}. "
+    "So right now, {a} is in the ___.",
+    "{a} began the day in the {other}. Later, {a} moved on to the {room}. "
+    "By evening, {a} was still sitting in the ___.",
+)
+
+
+def probes(world: World, rng: random.Random, n: int) -> list[ClozeItem]:
+    rooms = world.rooms
+    first_names = sorted({person.first for person in world.people})
+    items = []
+    for index in range(n):
+        room = rooms[index % len(rooms)]  # every room is the answer equally often
+        a, b = rng.sample(first_names, 2)
+        other = rng.choice([r for r in rooms if r != room])
+        templates = PROBE_LEAVE if (index // len(rooms)) % 2 == 0 else PROBE_MOVE
+        text = rng.choice(templates).format(
+            a=a, b=b, room=room, other=other, activity=rng.choice(ROOM_ACTIVITIES[room])
+        )
+        items.append(cloze_item("world_state", text, room, rooms))
+    return items
