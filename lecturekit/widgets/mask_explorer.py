@@ -17,41 +17,16 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass
 
 import ipywidgets as widgets
 import pandas as pd
 
 from ..hub.kinds import not_supported_message
 from ..objectives import CORRUPTION_NAMES, mask_tokens
-from ..text import display_token
 from .base import LectureWidget
-from .mask_explorer_html import MaskState
+from .mask_explorer_html import MaskState, Prediction, Sentence, token_label
 
 MAX_CHARACTERS = 5_000  # longer text is cut before tokenizing: a widget must answer at once
-
-
-def token_label(token: str, text: str) -> str:
-    """What a chip shows: the vocabulary entry, without space or end-of-word markers."""
-    return display_token(token).strip() or text or token
-
-
-@dataclass
-class Sentence:
-    """The sentence as the model reads it: its text (maybe shortened) and tokens."""
-
-    text: str
-    tokens: pd.DataFrame  # columns of LanguageModel.tokenize: token, id, start, end, text, special
-    notice: str = ""  # why the text was shortened, shown to the learner
-
-    @property
-    def maskable(self) -> list[int]:
-        """Positions a learner may mask: every token that is not [CLS], [SEP], ..."""
-        return [i for i, special in enumerate(self.tokens.special) if not special]
-
-    @property
-    def labels(self) -> list[str]:
-        return [token_label(t, x) for t, x in zip(self.tokens.token, self.tokens.text, strict=True)]
 
 
 def prepare_sentence(model, text: str) -> Sentence:
@@ -117,13 +92,6 @@ def retokenization_note(model, sentence: Sentence, masked: list[int]) -> str:
         return ""
     return ("Masking part of a word changed how the rest of it splits into tokens, so the model reads "
             "slightly different tokens than the chips show.")
-
-
-@dataclass
-class Prediction:
-    position: int  # token position in the sentence
-    original: str  # the token that was hidden
-    table: pd.DataFrame  # rank, token, id, probability
 
 
 def fill_masked(model, sentence: Sentence, masked: list[int], top_k: int = 5) -> list[Prediction]:

@@ -1,4 +1,5 @@
-"""What the MaskExplorer shows: the state one update computed, drawn as plain HTML.
+"""What the MaskExplorer shows: the sentence, the predictions and the state one update
+computed (dataclasses), drawn as plain HTML.
 
 Pure functions of their arguments (no model, no widget), so the same HTML is the
 live view's output and the static picture a notebook stores for readers without
@@ -8,16 +9,45 @@ a kernel. Every piece of user text goes through ``escape``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ..text import display_token
 from .base import escape, probability_bars_html
 
-if TYPE_CHECKING:  # the types only: mask_explorer imports this module
-    from .mask_explorer import Prediction, Sentence
-
 HINT = "Type a sentence above, then click a token to mask it."
+
+
+def token_label(token: str, text: str) -> str:
+    """What a chip shows: the vocabulary entry, without space or end-of-word markers."""
+    return display_token(token).strip() or text or token
+
+
+@dataclass
+class Sentence:
+    """The sentence as the model reads it: its text (maybe shortened) and tokens."""
+
+    text: str
+    tokens: pd.DataFrame  # columns of LanguageModel.tokenize: token, id, start, end, text, special
+    notice: str = ""  # why the text was shortened, shown to the learner
+
+    @property
+    def maskable(self) -> list[int]:
+        """Positions a learner may mask: every token that is not [CLS], [SEP], ..."""
+        return [i for i, special in enumerate(self.tokens.special) if not special]
+
+    @property
+    def labels(self) -> list[str]:
+        return [token_label(t, x) for t, x in zip(self.tokens.token, self.tokens.text, strict=True)]
+
+
+@dataclass
+class Prediction:
+    position: int  # token position in the sentence
+    original: str  # the token that was hidden
+    table: pd.DataFrame  # rank, token, id, probability
+
+
 CORRUPTION_COLOURS = {"mask": "#f58518", "random": "#e45756", "keep": "#54a24b", "": "#eeeeee"}
 
 
