@@ -11,7 +11,9 @@ import re
 
 from ..text import as_text
 
-_WORD = re.compile(r"[^\W_]+|[^\w\s]|_")
+# Also the pre-tokenizer of the lecture models' Hugging Face tokenizer (train/data.py).
+WORD_PATTERN = r"[^\W_]+|[^\w\s]|_"
+_WORD = re.compile(WORD_PATTERN)
 
 
 def split_words(text: str) -> list[str]:

@@ -23,14 +23,11 @@ from ..objectives.causal_lm import collate_causal_lm
 from ..objectives.masked_lm import collate_masked_lm
 from ..objectives.span_corruption import collate_span_corruption, span_corruption
 from ..subword import END_OF_WORD, train_bpe
-from ..subword.pretokenize import split_words
+from ..subword.pretokenize import WORD_PATTERN, split_words
 
 SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "[BOS]", "[EOS]"]
 NUM_SENTINELS = 32
 SENTINELS = [f"<extra_id_{k}>" for k in range(NUM_SENTINELS)]
-# Same rule as lecturekit.subword.pretokenize.split_words: letter/digit runs, and
-# every other visible character on its own.
-WORD_PATTERN = r"[^\W_]+|[^\w\s]|_"
 
 
 def build_tokenizer(texts: Iterable[str], num_merges: int = 4000) -> Tokenizer:
