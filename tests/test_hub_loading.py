@@ -43,6 +43,13 @@ def test_an_unknown_name_lists_the_valid_ones():
         load_model(None)
 
 
+@pytest.mark.parametrize(("typed", "meant"), [("bert-base", "hf:bert-base-uncased"), ("GPT-2", "hf:gpt2"),
+                                             ("lecture-bert-base", "lecture-bert")])
+def test_an_unknown_name_suggests_what_was_meant(typed, meant):
+    with pytest.raises(UnknownModelError, match=f"Did you mean {meant}"):
+        load_model(typed)
+
+
 @pytest.mark.parametrize("name", ["lecture-bert", "lecture-gpt", "lecture-t5"])
 def test_lecture_models_say_when_they_are_not_shipped(name, tmp_path, monkeypatch):
     # An installation without the checkpoints (say, a trimmed wheel): point at an empty folder.

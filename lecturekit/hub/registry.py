@@ -20,6 +20,25 @@ PREFIXES = {
 }
 
 
+# Names people type from papers and tutorials, and the hub id they most likely mean.
+WELL_KNOWN_HUB_IDS = {
+    "bert": "bert-base-uncased", "bert-base": "bert-base-uncased", "bert-base-uncased": "bert-base-uncased",
+    "bert-large": "bert-large-uncased", "roberta": "roberta-base", "roberta-base": "roberta-base",
+    "distilbert": "distilbert-base-uncased", "gpt2": "gpt2", "gpt-2": "gpt2", "gpt2-medium": "gpt2-medium",
+    "t5": "t5-small", "t5-small": "t5-small", "t5-base": "t5-base", "bart": "facebook/bart-base",
+    "smollm2": "HuggingFaceTB/SmolLM2-135M", "llama": "meta-llama/Llama-3.2-1B", "qwen": "Qwen/Qwen2.5-0.5B",
+}
+
+
+def suggestion(name: str) -> str:
+    """A hint for a name load_model does not know: the hub id it most likely means."""
+    key = name.strip().lower()
+    if key in WELL_KNOWN_HUB_IDS:
+        return f" Did you mean hf:{WELL_KNOWN_HUB_IDS[key]} (a Hugging Face model; needs the network once)?"
+    close = [known for known in model_names() if key and (key in known or known in key)]
+    return f" Did you mean {close[0]}?" if close else ""
+
+
 def model_names() -> list[str]:
     """The names ``load_model`` accepts, besides the hf: and lecture: prefixes."""
     return [*LECTURE_MODELS, *BUNDLED_MODELS]
@@ -74,5 +93,5 @@ def load_model(
         return load_hf_model(str(folder), target_device, target_dtype, name=key)
     raise UnknownModelError(
         f"No model called {name!r}. Valid names: {', '.join(model_names())}, "
-        "hf:<Hugging Face id or local folder>, lecture:<checkpoint folder>."
+        f"hf:<Hugging Face id or local folder>, lecture:<checkpoint folder>.{suggestion(name)}"
     )
