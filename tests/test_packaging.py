@@ -67,3 +67,20 @@ def test_readme_lists_every_notebook():
     readme = (ROOT / "README.md").read_text()
     for notebook in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
         assert f"`{notebook.name}`" in readme, f"README's notebook table lacks {notebook.name}"
+
+
+def test_every_command_line_option_says_what_it_does():
+    import argparse
+
+    from lecturekit.cli import build_parser
+
+    def walk(parser, path):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    yield from walk(sub, f"{path} {name}")
+            elif not isinstance(action, argparse._HelpAction):
+                yield f"{path} {'/'.join(action.option_strings) or action.dest}", action.help
+
+    missing = [where for where, text in walk(build_parser(), "lecturekit") if not text]
+    assert missing == [], f"options without help text: {missing}"

@@ -33,18 +33,19 @@ def register(subparsers) -> None:
 
     build = commands.add_parser("build", help="write corpus.txt and data_card.json")
     build.add_argument("--tokens", type=word_count, required=True, help="words to write, e.g. 1M")
-    build.add_argument("--seed", type=int, default=0)
+    build.add_argument("--seed", type=int, default=0,
+                       help="the world's seed: the same seed writes the same corpus (default 0)")
     build.add_argument("--out", type=Path, required=True, help="output folder")
     build.add_argument("--bias", type=float, default=0.0,
                        help="pronoun-profession skew in [-1, 1]; 0 = none")
     build.set_defaults(run=run_build)
 
     sample = commands.add_parser("sample", help="print one document per category")
-    sample.add_argument("--seed", type=int, default=0)
+    sample.add_argument("--seed", type=int, default=0, help="which world and documents (default 0)")
     sample.set_defaults(run=run_sample)
 
     probe = commands.add_parser("probes", help="write the cloze probes as JSON lines")
-    probe.add_argument("--seed", type=int, default=0)
+    probe.add_argument("--seed", type=int, default=0, help="which world the probes ask about (default 0)")
     probe.add_argument("--out", type=Path, required=True, help="output .jsonl file")
     probe.set_defaults(run=run_probes)
 
