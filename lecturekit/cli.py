@@ -13,7 +13,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lecturekit", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    commands.add_parser("doctor", help="check that this machine can run the notebooks")
+    doctor = commands.add_parser("doctor", help="check that this machine can run the notebooks")
+    doctor.add_argument("--tests", action="store_true",
+                        help="also check what the tests need (Chromium and Playwright for the browser tests)")
 
     lab = commands.add_parser("lab", help="open your working copy of the notebooks in JupyterLab on 127.0.0.1")
     lab.add_argument("--port", type=int, default=8888, help="the port to serve on (default 8888)")
@@ -36,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "doctor":
         from .doctor import main as doctor_main
 
-        return doctor_main()
+        return doctor_main(tests=args.tests)
     if args.command == "lab":
         from .lab import main as lab_main
 

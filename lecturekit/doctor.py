@@ -109,6 +109,44 @@ def _check_smollm2() -> Check:
     return Check("model smollm2-135m", True, f"SmolLM2-135M-Instruct GGUF, {state}")
 
 
+def _check_checkpoints() -> Check:
+    """The shipped lecture models: every file there, and weights that safetensors can read."""
+    from safetensors import SafetensorError, safe_open
+
+    from .hub.lecture import CHECKPOINT_FILES, LECTURE_MODELS, checkpoint_dir
+
+    problems, tensors = [], 0
+    for name in LECTURE_MODELS:
+        folder = checkpoint_dir(name)
+        missing = [f for f in CHECKPOINT_FILES if not (folder / f).is_file()]
+        if missing:
+            problems.append(f"{name} lacks {', '.join(missing)}")
+            continue
+        try:
+            with safe_open(str(folder / "model.safetensors"), framework="pt") as weights:
+                tensors += len(list(weights.keys()))
+            json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        except (SafetensorError, OSError, ValueError) as error:
+            problems.append(f"{name}: {error}")
+    if problems:
+        return Check("lecture models", False, "; ".join(problems),
+                     "Reinstall lecturekit from a clone, or retrain with `make checkpoints`.")
+    return Check("lecture models", True, f"{', '.join(LECTURE_MODELS)}: {tensors} tensors, readable")
+
+
+def _check_browser() -> Check:
+    """What the browser tests need: Debian's Chromium and Playwright for Python."""
+    import shutil
+
+    path = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if os.path.exists(p)), None)
+    path = path or shutil.which("chromium")
+    if path is None:
+        return Check("browser (tests)", False, "chromium not found", "apt-get install chromium")
+    if _version("playwright") is None:
+        return Check("browser (tests)", False, "playwright not installed", "Run `make setup`.")
+    return Check("browser (tests)", True, f"{path}, playwright {_version('playwright')}")
+
+
 def _check_cache() -> Check:
     from .paths import cache_dir
 
@@ -136,8 +174,8 @@ def _check_hub() -> Check:
     return Check("model hub", ok, detail, required=False)
 
 
-def run_checks() -> list[Check]:
-    """All the doctor's checks, in the order they are printed."""
+def run_checks(tests: bool = False) -> list[Check]:
+    """All the doctor's checks, in the order they are printed (``tests``: also what tests need)."""
     checks = [_check_python()]
     for dist, why in [
         ("torch", "tensors and models"),
@@ -148,24 +186,52 @@ def run_checks() -> list[Check]:
     ]:
         checks.append(_check_package(dist, why))
     checks.append(_check_device())
+    checks.append(_check_checkpoints())
     checks.append(_check_minilm())
     checks.append(_check_smollm2())
     checks.append(_check_cache())
     checks.append(_check_hub())
+    if tests:
+        checks.append(_check_browser())
     return checks
 
 
-def report_table(checks: list[Check] | None = None):
-    """The doctor's report as a pandas DataFrame (for notebook 00)."""
-    import pandas as pd
+class Report:
+    """The doctor's checks for notebook 00: a whole-width table, nothing cut, no bare index."""
 
-    checks = run_checks() if checks is None else checks
-    return pd.DataFrame(
-        [
-            {"check": c.name, "status": _status(c), "detail": c.detail, "what to do": c.fix}
-            for c in checks
-        ]
-    )
+    def __init__(self, checks: list[Check]):
+        self.checks = checks
+
+    @property
+    def table(self):
+        import pandas as pd
+
+        rows = [{"check": c.name, "status": _status(c), "detail": c.detail, "what to do": c.fix}
+                for c in self.checks]
+        return pd.DataFrame(rows).set_index("check")
+
+    def _repr_html_(self) -> str:
+        from .text import escape
+
+        colours = {"ok": "#2e7d32", "note": "#a15c00", "FAIL": "#b00020"}
+        cell = "padding:3px 10px;text-align:left;vertical-align:top"
+        rows = "".join(
+            f"<tr><td style='{cell}'><b>{escape(c.name)}</b></td>"
+            f"<td style='{cell};color:{colours[_status(c)]}'>{_status(c)}</td>"
+            f"<td style='{cell}'>{escape(c.detail)}</td><td style='{cell}'>{escape(c.fix)}</td></tr>"
+            for c in self.checks
+        )
+        header = "".join(f"<th style='{cell}'>{h}</th>" for h in ("check", "status", "detail", "what to do"))
+        return (f"<table class='lk-doctor' style='border-collapse:collapse;font-size:1em'>"
+                f"<tr>{header}</tr>{rows}</table>")
+
+    def __repr__(self) -> str:
+        return "\n".join(f"{_status(c):4}  {c.name}: {c.detail}" for c in self.checks)
+
+
+def report_table(checks: list[Check] | None = None) -> Report:
+    """The doctor's report (for notebook 00); ``.table`` is the same as a DataFrame."""
+    return Report(run_checks() if checks is None else checks)
 
 
 def _status(check: Check) -> str:
@@ -174,8 +240,8 @@ def _status(check: Check) -> str:
     return "FAIL" if check.required else "note"
 
 
-def main() -> int:
-    checks = run_checks()
+def main(tests: bool = False) -> int:
+    checks = run_checks(tests=tests)
     width = max(len(c.name) for c in checks)
     print("lecturekit doctor")
     for c in checks:

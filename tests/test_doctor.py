@@ -81,7 +81,34 @@ def test_missing_model_package_is_reported(monkeypatch):
 
 
 def test_report_table_has_one_row_per_check():
-    table = doctor.report_table()
-    assert list(table.columns) == ["check", "status", "detail", "what to do"]
+    report = doctor.report_table()
+    table = report.table
+    assert table.index.name == "check" and list(table.columns) == ["status", "detail", "what to do"]
     assert len(table) == len(doctor.run_checks())
     assert set(table["status"]) <= {"ok", "FAIL", "note"}
+    # Notebook 00 shows the HTML: every detail in full (pandas would cut it at 50 characters).
+    long_detail = doctor.Check("x", False, "d" * 120 + " <b>", "fix it")
+    html = doctor.report_table([long_detail])._repr_html_()
+    assert "d" * 120 + " &lt;b&gt;" in html and "<th" in html and ">0<" not in html
+
+
+def test_the_shipped_checkpoints_are_checked(monkeypatch, tmp_path):
+    from lecturekit.hub import lecture
+
+    check = next(c for c in doctor.run_checks() if c.name == "lecture models")
+    assert check.ok and "lecture-bert" in check.detail
+    (tmp_path / "lecture-gpt").mkdir()
+    for name in lecture.CHECKPOINT_FILES:
+        (tmp_path / "lecture-gpt" / name).write_bytes(b"not what it should be")
+    real = lecture.checkpoint_dir
+    monkeypatch.setattr(lecture, "checkpoint_dir", lambda name: tmp_path / name if name == "lecture-gpt" else real(name))
+    broken = doctor._check_checkpoints()
+    assert not broken.ok and "lecture-gpt" in broken.detail and "make checkpoints" in broken.fix
+
+
+def test_tests_mode_checks_the_browser(monkeypatch):
+    names = [c.name for c in doctor.run_checks(tests=True)]
+    assert "browser (tests)" in names and "browser (tests)" not in [c.name for c in doctor.run_checks()]
+    monkeypatch.setattr(doctor, "_version", lambda dist: None if dist == "playwright" else "1.0")
+    check = doctor._check_browser()
+    assert not check.ok
