@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-NOTEBOOK_MODULES = ("subword_tokenization", "contextual_embeddings", "pretraining_objectives")
+NOTEBOOK_MODULES = ("subword_tokenization", "contextual_embeddings", "pretraining_objectives", "scaling")
 
 
 def run_check(checks: dict[str, Callable], exercise: str, answer, **context) -> str:

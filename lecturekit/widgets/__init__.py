@@ -19,6 +19,7 @@ _WIDGETS = {
     "MaskingLab": "masking_lab",
     "AttentionMaskView": "attention_mask_view",
     "TemperatureDemo": "temperature_demo",
+    "ComputeCalculator": "compute_calculator",
 }
 
 __all__ = list(_WIDGETS)
