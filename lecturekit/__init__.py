@@ -1,10 +1,18 @@
 """lecturekit: the ideas of the "Pretraining" lecture as small, tested, readable code.
 
-Areas (one per part of the lecture): ``subword`` (tokenizers), ``world`` (the
-generated lecture corpus and its probes), ``models`` and ``objectives`` (the
-Transformer and how it is pretrained), ``train``, ``hub`` (one interface over every
-model) and ``widgets`` (interactive views). Heavy areas are imported on first use,
-so ``import lecturekit`` stays fast.
+Areas, one per part of the lecture; imports point down this list, never round in a circle
+(``tests/test_package_layout.py`` checks):
+
+- ``widgets`` (interactive views) and ``exercises`` (the notebooks' checks), on top;
+- ``subword`` (§1 tokenizers), ``contextual`` (§2 contextual embeddings), ``world`` (the
+  generated lecture corpus and its probes), ``objectives`` (§3-§5 pretraining
+  objectives), ``train`` (the pretraining loop), ``scaling`` (§6 compute and scale);
+- ``hub`` (one interface over every model) and ``models`` (the Transformer itself);
+- ``text``, ``network``, ``paths``, ``runtime``: small foundations everyone shares.
+
+``lab`` and ``workspace`` open the learner's working copy in JupyterLab; ``doctor``
+checks a machine. Heavy areas are imported on first use, so ``import lecturekit``
+stays fast.
 """
 
 from __future__ import annotations
