@@ -84,3 +84,14 @@ def test_every_command_line_option_says_what_it_does():
 
     missing = [where for where, text in walk(build_parser(), "lecturekit") if not text]
     assert missing == [], f"options without help text: {missing}"
+
+
+def test_the_welcome_notebook_lists_exactly_the_notebooks_that_exist():
+    import json
+    import re
+
+    welcome = json.loads((ROOT / "notebooks" / "00_welcome.ipynb").read_text(encoding="utf-8"))
+    text = "\n".join("".join(cell["source"]) for cell in welcome["cells"] if cell["cell_type"] == "markdown")
+    listed = set(re.findall(r"^\| `(\d\d_\w+\.ipynb)` \|", text, re.MULTILINE))
+    present = {p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")}
+    assert listed == present, f"notebook 00's table: missing {present - listed}, gone {listed - present}"
