@@ -52,3 +52,18 @@ def test_demo_view_follows_its_slider_and_has_a_static_picture():
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert bundle["text/html"] == demo.view.value
     assert "<i>" not in bundle["text/html"]
+
+
+def test_views_are_laid_out_for_a_projector():
+    import ipywidgets as widgets
+
+    from lecturekit.widgets.base import LectureWidget
+
+    slider = widgets.FloatLogSlider(description="temperature")
+    button = widgets.Button(description="generate (seeded)")
+    wide = widgets.IntSlider(description="merges", layout=widgets.Layout(width="95%"))
+    view = LectureWidget([widgets.HBox([slider, button]), wide])
+    assert slider.style.description_width == "initial"  # the label is never cut
+    assert button.layout.width == "auto" and slider.layout.width
+    assert wide.layout.width == "95%"  # a width a view chose is kept
+    assert view.children[1] is wide

@@ -19,8 +19,35 @@ from ..text import escape
 __all__ = ["LectureWidget", "escape", "probability_bars_html"]
 
 
+SLIDERS = (widgets.IntSlider, widgets.FloatSlider, widgets.FloatLogSlider)
+
+
+def fit_for_projector(widget: widgets.Widget) -> None:
+    """Lay a view out for a room: no label cut off ("temperat..."), sliders wide enough to aim.
+
+    ipywidgets gives every description a fixed narrow column and every slider a few hundred
+    pixels; on a projector that cuts labels and puts many values under one pixel.
+    """
+    for child in getattr(widget, "children", ()):
+        fit_for_projector(child)
+    style = getattr(widget, "style", None)
+    if style is not None and hasattr(style, "description_width"):
+        style.description_width = "initial"
+    if isinstance(widget, widgets.Button) and not widget.layout.width:
+        widget.layout.width = "auto"  # a button as wide as its label
+    if isinstance(widget, SLIDERS) and not widget.layout.width:
+        widget.layout.width = "min(100%, 520px)"
+
+
 class LectureWidget(widgets.VBox):
-    """Base view: subclasses build their controls and implement ``static_html``."""
+    """Base view: subclasses build their controls and implement ``static_html``.
+
+    Every view is laid out for a projector (``fit_for_projector``) once its controls exist.
+    """
+
+    def __init__(self, children=(), **kwargs):
+        super().__init__(children, **kwargs)
+        fit_for_projector(self)
 
     def static_html(self) -> str:
         """HTML showing the widget's current state, for viewers without a kernel."""

@@ -87,10 +87,14 @@ class BPEStepper(LectureWidget):
             min=0,
             max=len(self.trace),
             description="merges",
+            # The whole width, so that a pixel is about two merges rather than sixteen; the
+            # arrow keys step one merge at a time.
+            layout=widgets.Layout(width="95%"),
         )
-        self.words_box = widgets.Text(value=" ".join(words), description="Words")
+        self.words_box = widgets.Text(value=" ".join(words), description="Words",
+                                      layout=widgets.Layout(width="60%"))
         self.output = widgets.HTML()
-        super().__init__([widgets.HBox([self.slider, self.words_box]), self.output])
+        super().__init__([self.slider, self.words_box, self.output])
         self.slider.observe(lambda change: self._redraw(), names="value")
         self.words_box.observe(lambda change: self._redraw(), names="value")
         self._redraw()
