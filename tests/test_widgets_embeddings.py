@@ -90,3 +90,22 @@ def test_sense_table_is_a_dataframe_per_layer(tiny):
     occurrences = occurrence_vectors(tiny, VERBS + NOUNS, "record", pooling="last")
     table = sense_separation(occurrences, ["v"] * 3 + ["n"] * 3)
     assert isinstance(table, pd.DataFrame) and table.layer.tolist() == ["static", "0", "1", "2"]
+
+
+def test_other_scripts_draw_without_missing_glyph_warnings(tiny, recwarn):
+    import logging
+
+    from lecturekit.widgets.base import drawable
+
+    assert drawable("record 記録 \x07!") == "record □□ □!"
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logging.getLogger("matplotlib").addHandler(handler)
+    try:
+        sentences = ["我的 record 很好。", "Her record\x07 sold well.", "Record the song."]
+        explorer_html(occurrence_vectors(tiny, sentences, "record"), 1, "tiny")
+    finally:
+        logging.getLogger("matplotlib").removeHandler(handler)
+    messages = [str(w.message) for w in recwarn] + [r.getMessage() for r in records]
+    assert not [m for m in messages if "Glyph" in m], messages

@@ -19,6 +19,27 @@ from ..text import escape
 __all__ = ["LectureWidget", "escape", "probability_bars_html"]
 
 
+def drawable(text: str, missing: str = "\u25a1") -> str:
+    """User text as matplotlib's font can draw it: unknown glyphs and control characters become □.
+
+    Matplotlib's default font (DejaVu Sans) has no CJK or emoji glyphs; left in a label they
+    draw as empty boxes anyway and log a "Glyph missing" warning per character.
+    """
+    covered = _font_characters()
+    return "".join(ch if ord(ch) in covered and ch.isprintable() else missing for ch in str(text))
+
+
+def _font_characters() -> frozenset:
+    global _FONT_CHARACTERS
+    if _FONT_CHARACTERS is None:
+        from matplotlib import font_manager, ft2font
+
+        path = font_manager.findfont(font_manager.FontProperties())
+        _FONT_CHARACTERS = frozenset(ft2font.FT2Font(path).get_charmap())
+    return _FONT_CHARACTERS
+
+
+_FONT_CHARACTERS = None
 SLIDERS = (widgets.IntSlider, widgets.FloatSlider, widgets.FloatLogSlider)
 
 

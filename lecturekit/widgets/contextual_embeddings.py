@@ -15,7 +15,7 @@ import numpy as np
 
 from ..contextual import Occurrences, cluster_occurrences, cosine_matrix, occurrence_vectors
 from ..text import escape, words
-from .base import LectureWidget
+from .base import LectureWidget, drawable
 
 DEFAULT_SENTENCES = (
     "I want to record a song tonight.",
@@ -43,13 +43,13 @@ def similarity_figure(similarity: np.ndarray, labels: list[str], title: str):
     image = axes.imshow(similarity, vmin=min(0.5, float(similarity.min())), vmax=1, cmap="viridis")
     ticks = range(len(labels))
     axes.set_xticks(ticks, [str(i + 1) for i in ticks])
-    axes.set_yticks(ticks, [f"{i + 1}. {_short(label)}" for i, label in enumerate(labels)])
+    axes.set_yticks(ticks, [f"{i + 1}. {drawable(_short(label))}" for i, label in enumerate(labels)])
     for i in ticks:
         for j in ticks:
             value = similarity[i, j]
             axes.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=8,
                       color="black" if value > 0.8 else "white")
-    axes.set_title(title, fontsize=10)
+    axes.set_title(drawable(title), fontsize=10)
     figure.colorbar(image, ax=axes, fraction=0.046, pad=0.04, label="cosine similarity")
     figure.tight_layout()
     return figure
