@@ -1,9 +1,9 @@
 """The shipped lecture models: they load fast, their cards tell the truth, and what they learned.
 
-The quality bar of the issue is "beats the most-frequent-answer baseline by a clear
-margin on every category the model can answer". Where a shipped model does not
-(yet) clear it, the test below lists the category explicitly as not learned, so
-the gap is visible here and in the model card rather than hidden by a loose margin.
+The quality bar: a model learned a category only if it beats the strongest simple
+heuristic (the most frequent answer, or a surface rule such as "the candidate named
+last": lecturekit.world.heuristics) by more than a stated margin. Where a shipped model
+does not clear it, the category is left out of LEARNED, so the gap is visible here.
 """
 
 from __future__ import annotations
@@ -14,18 +14,20 @@ import lecturekit
 from lecturekit.hub.lecture import checkpoint_dir
 from lecturekit.train.cards import load_card
 from lecturekit.world import CATEGORIES, make_world, probes, score_probes
+from lecturekit.world.heuristics import heuristic_table
 
 SHIPPED = ["lecture-bert", "lecture-gpt", "lecture-t5"]
-MARGIN = 0.10  # top-1 accuracy above the baseline, in absolute terms
+MARGIN = 0.10  # top-1 accuracy above the strongest heuristic, in absolute terms
 
-# Categories each model has learned: top-1 more than MARGIN above the baseline on all
-# 240 probes (its card). The rest are what the CPU training budget did not reach.
-# lecture-bert's sentiment (0.600 against 0.500) sits exactly on the margin, so it is not
-# claimed.
+# Categories each model has learned: top-1 more than MARGIN above the best heuristic on all
+# 240 probes (its card). lecture-bert's sentiment (0.600 against 0.500) sits exactly on the
+# margin, so it is not claimed. Nobody is credited with world state or coreference: the last
+# room named answers every world-state probe, and the nearest name's pronoun every
+# coreference probe (test_world_heuristics.py), so those probes must be redesigned first.
 LEARNED = {
-    "lecture-bert": ["trivia", "syntax", "coreference", "lexical_semantics", "world_state", "number_patterns"],
-    "lecture-gpt": ["trivia", "syntax", "coreference", "lexical_semantics", "number_patterns"],
-    "lecture-t5": ["trivia", "lexical_semantics", "number_patterns"],
+    "lecture-bert": ["trivia", "syntax", "lexical_semantics", "number_patterns"],
+    "lecture-gpt": ["trivia", "syntax", "lexical_semantics", "number_patterns"],
+    "lecture-t5": ["trivia", "lexical_semantics"],  # number patterns: 0.17, the "not yet named" rule 0.10
 }
 
 
@@ -50,17 +52,23 @@ def test_card_records_how_the_model_was_made(name):
     assert card["command"] in readme
 
 
+@pytest.fixture(scope="module")
+def bars():
+    world = make_world(0)
+    return heuristic_table(world, probes(world), margin=MARGIN)["bar to clear"]
+
+
 @pytest.mark.parametrize("name", SHIPPED)
-def test_learned_lists_exactly_what_the_card_shows(name):
+def test_learned_lists_exactly_what_the_card_shows(name, bars):
     # Keeps LEARNED honest both ways: no claim the card does not back, no learned category left out.
     rows = {row["category"]: row for row in load_card(name)["probes"]}
-    backed = [c for c in CATEGORIES if rows[c]["top1"] - rows[c]["baseline_top1"] > MARGIN + 1e-9]
+    backed = [c for c in CATEGORIES if rows[c]["top1"] > bars[c] + 1e-9]
     assert backed == LEARNED.get(name, [])
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(LEARNED))
-def test_learned_categories_beat_the_baseline_and_match_the_card(name):
+def test_learned_categories_beat_the_baseline_and_match_the_card(name, bars):
     model = lecturekit.load_model(name, device="cpu")
     # All 240 probes of each learned category: a sample has its own most-frequent answer, and
     # a sample's baseline can sit far from the full one (0.10 against 0.05 for number patterns).
@@ -70,6 +78,7 @@ def test_learned_categories_beat_the_baseline_and_match_the_card(name):
     for category in LEARNED[name]:
         top1, baseline = table.loc[category, "top1"], table.loc[category, "baseline_top1"]
         assert top1 >= baseline + MARGIN, f"{name} {category}: {top1:.3f} vs baseline {baseline:.3f}"
+        assert top1 > bars[category], f"{name} {category}: {top1:.3f} vs best heuristic + margin {bars[category]:.3f}"
         # The shipped weights, loaded the way users load them, give the card's numbers.
         assert abs(top1 - card[category]["top1"]) < 0.005, f"{name} {category}: {top1:.3f}, card {card[category]['top1']}"
 

@@ -89,7 +89,7 @@ def surface_heuristics(world: World) -> list:
 
 def heuristic_table(world: World, items, margin: float = 0.10):
     """Top-1 per category of the majority baseline and each heuristic, the best of them, and
-    the bar a model must clear to count as having learned the category (best + ``margin``)."""
+    the bar a model must clear to count as having learned the category: more than best + ``margin``."""
     import pandas as pd
 
     from .scoring import score_probes
@@ -102,5 +102,6 @@ def heuristic_table(world: World, items, margin: float = 0.10):
     result = pd.DataFrame(columns)
     result["best heuristic"] = result.max(axis=1)
     result["strongest"] = result.drop(columns="best heuristic").idxmax(axis=1)
-    result["bar to clear"] = (result["best heuristic"] + margin).clip(upper=1.0)
+    # Not capped at 1: where a rule already gets every probe right, no model can show learning.
+    result["bar to clear"] = result["best heuristic"] + margin
     return result
