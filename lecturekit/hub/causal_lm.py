@@ -59,7 +59,7 @@ class CausalLM(LanguageModel):
 
     # -------------------------------------------------------------- generate
 
-    def _new_token_ids(self, text, max_new_tokens, temperature, top_k, generator):
+    def _new_token_ids(self, text, max_new_tokens, temperature, top_k, generator, top_p=None):
         ids = self._prompt(text).ids
         past = None
 
@@ -82,7 +82,7 @@ class CausalLM(LanguageModel):
             return output.logits[0, -1]
 
         steps = max(0, min(max_new_tokens, self.max_length - len(ids)))  # never past what the model reads
-        return continue_tokens(next_logits, ids, steps, temperature, top_k, generator, self._stop_ids())
+        return continue_tokens(next_logits, ids, steps, temperature, top_k, generator, self._stop_ids(), top_p)
 
     # ----------------------------------------------------------------- score
 

@@ -41,7 +41,7 @@ class EncoderDecoder(LanguageModel):
         rows = [self._prompt(t).ids for t in texts]
         return self._forward(rows).logits[:, 0].float()
 
-    def _new_token_ids(self, text, max_new_tokens, temperature, top_k, generator):
+    def _new_token_ids(self, text, max_new_tokens, temperature, top_k, generator, top_p=None):
         source = self._prompt(text).ids
 
         def next_logits(written: list[int]) -> torch.Tensor:
@@ -49,7 +49,7 @@ class EncoderDecoder(LanguageModel):
 
         steps = max(0, min(max_new_tokens, self.max_length - 1))  # the decoder's start token takes one place
         return continue_tokens(next_logits, [self._decoder_start], steps, temperature, top_k, generator,
-                               self._stop_ids())
+                               self._stop_ids(), top_p)
 
     def _log_probs_of_outputs(self, source_rows, target_rows) -> list[torch.Tensor]:
         """log p(target[t] | source, target[:t]) for every target token (teacher forcing)."""

@@ -25,16 +25,18 @@ def continue_tokens(
     top_k: int | None = None,
     generator: torch.Generator | None = None,
     stop: Iterable[int] = (),
+    top_p: float | None = None,
 ) -> Iterator[int]:
     """Yield up to ``steps`` new token ids after ``ids``, stopping before a ``stop`` token.
 
     ``next_logits(ids)`` gives the 1-D logits for the token after ``ids``. Each
     chosen token is appended before the next call, so the model always reads
-    its own output so far. Temperature 0 (the default) is greedy decoding.
+    its own output so far. Temperature 0 (the default) is greedy decoding;
+    otherwise ``top_k`` and ``top_p`` (nucleus) narrow what can be drawn.
     """
     ids, stop = list(ids), set(stop)
     for _ in range(steps):
-        token_id = choose_next_token(next_logits(ids), temperature, top_k, generator)
+        token_id = choose_next_token(next_logits(ids), temperature, top_k, generator, top_p)
         if token_id in stop:
             return
         ids.append(token_id)

@@ -33,7 +33,7 @@ from .generation import check_max_new_tokens, readable_pieces
 from .kinds import require
 from .precision import explain_out_of_memory, size_in_gb
 from .results import HiddenStates, Score, Tokens
-from .sampling import check_top_k, next_token_distribution
+from .sampling import check_top_k, check_top_p, next_token_distribution
 from .scoring import check_candidates, split_at_blank
 from .specials import SpecialTokens, find_special_tokens
 
@@ -49,7 +49,7 @@ class LanguageModel:
     Each kind's subclass defines what it computes its own way, for the methods
     ``kinds.METHODS`` says it answers: ``_fill_mask(texts, top_k)`` (tables),
     ``_next_token_logits(texts)`` (float32, one row per text),
-    ``_new_token_ids(text, max_new_tokens, temperature, top_k, generator)``,
+    ``_new_token_ids(text, max_new_tokens, temperature, top_k, generator, top_p)``,
     ``_score(texts, context)`` (Scores) and ``_candidate_scores(left, candidates,
     right)`` (floats). A kind without the method never gets there: the
     method's ``require`` stops first.
@@ -210,12 +210,13 @@ class LanguageModel:
         return tables[0] if single else tables
 
     def next_token(
-        self, text: str | Sequence[str], top_k: int = 10, temperature: float = 1.0
+        self, text: str | Sequence[str], top_k: int = 10, temperature: float = 1.0,
+        top_p: float | None = None,
     ) -> pd.DataFrame | list[pd.DataFrame]:
         """The likeliest next tokens after ``text``, with probabilities.
 
-        ``temperature`` reshapes the distribution as sampling would use it. For an
-        encoder-decoder this is the first token its decoder would write.
+        ``temperature`` and ``top_p`` (the nucleus) reshape the distribution as sampling
+        would use it. For an encoder-decoder this is the first token its decoder would write.
         Columns: rank, token, id, probability.
         """
         require("next_token", self.name, self.kind)
@@ -223,7 +224,7 @@ class LanguageModel:
         top_k = check_top_k(top_k)
         tables = []
         for chunk in in_chunks(texts):
-            probabilities = next_token_distribution(self._next_token_logits(chunk), temperature)
+            probabilities = next_token_distribution(self._next_token_logits(chunk), temperature, top_p=top_p)
             top = torch.topk(probabilities, min(top_k, probabilities.shape[-1]), dim=-1)
             for values, indices in zip(top.values.tolist(), top.indices.tolist(), strict=True):
                 tables.append(
@@ -245,15 +246,16 @@ class LanguageModel:
         temperature: float = 1.0,
         top_k: int | None = None,
         seed: int = 0,
+        top_p: float | None = None,
     ) -> str | list[str]:
         """Continue ``text`` (causal LM) or write the output for it (encoder-decoder).
 
         Temperature 0 is greedy decoding; otherwise tokens are sampled with the
-        given temperature and top-k from a generator seeded with ``seed``, so the
+        given temperature, top-k and top-p from a generator seeded with ``seed``, so the
         same call gives the same text. Returns only the new text.
         """
         texts, single = as_batch(text)
-        results = ["".join(self.stream(t, max_new_tokens, temperature, top_k, seed)) for t in texts]
+        results = ["".join(self.stream(t, max_new_tokens, temperature, top_k, seed, top_p)) for t in texts]
         return results[0] if single else results
 
     def stream(
@@ -263,6 +265,7 @@ class LanguageModel:
         temperature: float = 1.0,
         top_k: int | None = None,
         seed: int = 0,
+        top_p: float | None = None,
     ) -> Iterator[str]:
         """``generate`` one piece at a time, for widgets that show text as it is written.
 
@@ -274,8 +277,9 @@ class LanguageModel:
             raise TypeError(f"stream takes one text; got {type(text).__name__}.")
         max_new_tokens = check_max_new_tokens(max_new_tokens)
         check_top_k(top_k)
+        check_top_p(top_p)
         generator = torch.Generator().manual_seed(int(seed))
-        new_ids = self._new_token_ids(text, max_new_tokens, temperature, top_k, generator)
+        new_ids = self._new_token_ids(text, max_new_tokens, temperature, top_k, generator, top_p=top_p)
         yield from readable_pieces(self._tokenizer, new_ids)
 
     def _stop_ids(self) -> set[int]:

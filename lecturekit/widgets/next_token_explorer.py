@@ -2,9 +2,9 @@
 
 A causal LM (GPT, LECTURE.md §6) turns every prefix into a probability for each
 possible next token. The view shows the top-k of that distribution (reshaped by
-temperature), lets the learner append a candidate by clicking it, colours the
-prompt by how probable each of its tokens was under the model, and streams a
-seeded sample.
+temperature, and cut to the nucleus by top-p), lets the learner append a candidate
+by clicking it, colours the prompt by how probable each of its tokens was under
+the model, and streams a seeded sample.
 
 Pure functions (unit-tested): ``fit_prompt``, ``next_token_candidates``,
 ``prompt_colours_html``, ``next_token_html``, ``next_token_update``.
@@ -53,9 +53,19 @@ def fit_prompt(model, prompt: str) -> tuple[str, str]:
     return prompt, notice
 
 
-def next_token_candidates(model, prompt: str, top_k: int = 10, temperature: float = 1.0) -> pd.DataFrame:
-    """Top-k next tokens with their probabilities at this temperature (rank, token, id, probability)."""
-    return model.next_token(prompt, top_k=top_k, temperature=temperature)
+def next_token_candidates(model, prompt: str, top_k: int = 10, temperature: float = 1.0,
+                          top_p: float | None = None) -> pd.DataFrame:
+    """Top-k next tokens with their probabilities at this temperature (rank, token, id, probability).
+
+    With ``top_p``, the probabilities are those sampling draws from: tokens outside
+    the nucleus get 0.
+    """
+    return model.next_token(prompt, top_k=top_k, temperature=temperature, top_p=active_top_p(top_p))
+
+
+def active_top_p(top_p: float | None) -> float | None:
+    """None when top-p filters nothing (1.0, the slider's far end), so the default is unchanged."""
+    return None if top_p is None or top_p >= 1 else float(top_p)
 
 
 def prompt_token_probabilities(model, prompt: str) -> pd.DataFrame:
@@ -129,6 +139,7 @@ class NextTokenState:
     latency_ms: float | None = None
     generated: str = ""
     extra: list[str] = field(default_factory=list)
+    top_p: float | None = None  # the nucleus the probabilities were cut to (None: not cut)
 
     def html(self) -> str:
         return next_token_html(self)
@@ -153,14 +164,16 @@ def next_token_html(state: NextTokenState) -> str:
     # At a high temperature every probability is tiny: bars drawn against the most likely
     # candidate keep the flattening visible, and the share the shown tokens hold says how flat.
     held = float(table.probability.sum())
+    nucleus = f", top-p {state.top_p:.2g}" if state.top_p is not None else ""
     parts.append(probability_bars_html([show_token(t) for t in table.token], list(table.probability),
-                                       f"next token (temperature {state.temperature:.2g})", relative=True))
+                                       f"next token (temperature {state.temperature:.2g}{nucleus})", relative=True))
     parts.append(f"<small class='lk-mass' style='color:#555'>these {len(table)} tokens hold "
                  f"{held * 100:.3g}% of the probability; bars are drawn against the most likely one</small>")
     return "<div class='lk-next-token'>" + "".join(parts) + "</div>"
 
 
-def next_token_update(model, prompt: str, top_k: int = 10, temperature: float = 1.0) -> NextTokenState:
+def next_token_update(model, prompt: str, top_k: int = 10, temperature: float = 1.0,
+                      top_p: float | None = None) -> NextTokenState:
     """From the prompt to what the widget shows; learner mistakes become messages."""
     device = str(getattr(model, "device", "cpu"))
     wrong = not_supported_message("next_token", model.name, model.kind)
@@ -171,22 +184,23 @@ def next_token_update(model, prompt: str, top_k: int = 10, temperature: float = 
     start = time.perf_counter()
     try:
         fitted, notice = fit_prompt(model, prompt)
-        candidates = next_token_candidates(model, fitted, top_k, temperature)
+        top_p = active_top_p(top_p)
+        candidates = next_token_candidates(model, fitted, top_k, temperature, top_p)
         colours = prompt_token_probabilities(model, fitted) if model.kind == "causal-lm" else None
     except (ValueError, TypeError) as error:  # the hub's InputError is a ValueError
         return NextTokenState(device, prompt=prompt, message=str(error))
     latency = (time.perf_counter() - start) * 1000
-    return NextTokenState(device, fitted, candidates, colours, temperature, notice, latency_ms=latency)
+    return NextTokenState(device, fitted, candidates, colours, temperature, notice, top_p=top_p, latency_ms=latency)
 
 
 # ------------------------------------------------------------------- view
 
 
 class NextTokenExplorer(LectureWidget):
-    """Prompt box, top-k next tokens (click one to append it), temperature, seeded streaming."""
+    """Prompt box, top-k next tokens (click one to append it), temperature, top-p, seeded streaming."""
 
     def __init__(self, model, prompt: str = "The capital of France is", top_k: int = 8,
-                 temperature: float = 1.0, seed: int = 0, max_new_tokens: int = 20):
+                 temperature: float = 1.0, seed: int = 0, max_new_tokens: int = 20, top_p: float = 1.0):
         self.model = model
         self.state: NextTokenState | None = None
         # One line, continuous_update=False: Enter submits (a newline would be read by the
@@ -196,6 +210,9 @@ class NextTokenExplorer(LectureWidget):
         self.top_k = widgets.IntSlider(value=top_k, min=1, max=20, description="top-k")
         self.temperature = widgets.FloatLogSlider(value=temperature, base=10, min=-1, max=1, step=0.05,
                                                   description="temperature", readout_format=".2f")
+        # top-p 1.0 keeps every token (no nucleus cut): the default behaves as before.
+        self.top_p = widgets.FloatSlider(value=top_p, min=0.05, max=1.0, step=0.05, description="top-p",
+                                         readout_format=".2f")
         self.seed = widgets.IntText(value=seed, description="seed", layout=widgets.Layout(width="160px"))
         self.max_new_tokens = max_new_tokens
         self.generate = widgets.Button(description="generate (seeded)", icon="play")
@@ -204,8 +221,9 @@ class NextTokenExplorer(LectureWidget):
         self.prompt.observe(lambda change: self._update(), names="value")
         self.top_k.observe(lambda change: self._update(), names="value")
         self.temperature.observe(lambda change: self._update(), names="value")
+        self.top_p.observe(lambda change: self._update(), names="value")
         self.generate.on_click(lambda button: self.stream())
-        super().__init__([self.prompt, widgets.HBox([self.top_k, self.temperature]),
+        super().__init__([self.prompt, widgets.HBox([self.top_k, self.temperature, self.top_p]),
                           widgets.HBox([self.generate, self.seed]), self.candidates, self.view])
         self.add_class("lk-next-token-widget")
         self._update()
@@ -221,7 +239,8 @@ class NextTokenExplorer(LectureWidget):
         return button
 
     def _update(self) -> None:
-        self.state = next_token_update(self.model, self.prompt.value, self.top_k.value, self.temperature.value)
+        self.state = next_token_update(self.model, self.prompt.value, self.top_k.value, self.temperature.value,
+                                       self.top_p.value)
         table = self.state.candidates
         self.candidates.children = [] if table is None else [
             self._candidate_button(t, p) for t, p in zip(table.token, table.probability, strict=True)
@@ -236,7 +255,7 @@ class NextTokenExplorer(LectureWidget):
         try:
             for piece in self.model.stream(self.state.prompt, self.max_new_tokens,
                                            temperature=self.temperature.value, top_k=self.top_k.value,
-                                           seed=int(self.seed.value)):
+                                           seed=int(self.seed.value), top_p=active_top_p(self.top_p.value)):
                 written += piece
                 self.state.generated = written
                 self.view.value = self.state.html()
