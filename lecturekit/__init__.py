@@ -6,7 +6,8 @@ Areas, one per part of the lecture; imports point down this list, never round in
 - ``widgets`` (interactive views) and ``exercises`` (the notebooks' checks), on top;
 - ``subword`` (§1 tokenizers), ``contextual`` (§2 contextual embeddings), ``world`` (the
   generated lecture corpus and its probes), ``objectives`` (§3-§5 pretraining
-  objectives), ``train`` (the pretraining loop), ``prompting`` (§6 in-context learning),
+  objectives), ``train`` (the pretraining loop), ``finetune`` (§3-§4 fine-tuning and its
+  parameter-efficient methods), ``prompting`` (§6 in-context learning),
   ``scaling`` (§6 compute and scale);
 - ``hub`` (one interface over every model) and ``models`` (the Transformer itself);
 - ``text``, ``network``, ``paths``, ``runtime``: small foundations everyone shares.

@@ -152,6 +152,9 @@ class MultiHeadAttention(nn.Module):
             self.qkv = nn.Linear(d, 3 * d)
         self.out = nn.Linear(d, d)
         self.attention_dropout = config.attention_dropout
+        # Prefix tuning hooks in here (lecturekit.finetune.prefix): a module that
+        # prepends trained keys and values, and widens the mask to match.
+        self.prefix = None
 
     def _heads(self, x: torch.Tensor) -> torch.Tensor:
         """(batch, n, d_model) -> (batch, heads, n, head_dim)."""
@@ -180,6 +183,8 @@ class MultiHeadAttention(nn.Module):
         else:
             q, k, v = self.qkv(x).chunk(3, dim=-1)
         q, k, v = self._heads(q), self._heads(k), self._heads(v)
+        if self.prefix is not None:
+            k, v, mask, is_causal = self.prefix(k, v, mask, is_causal)
         dropout = self.attention_dropout if self.training else 0.0
 
         if return_weights:
