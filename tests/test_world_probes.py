@@ -293,3 +293,23 @@ def test_rank_items_shows_each_prediction(items):
     assert list(ranks.columns) == ["category", "text", "answer", "prediction", "rank", "baseline_correct"]
     assert len(ranks) == 5 and (ranks["rank"] >= 1).all()
     assert all(p in item.candidates for p, item in zip(ranks["prediction"], items[:5], strict=True))
+
+
+def test_a_small_number_pattern_set_is_built_instead_of_hanging():
+    # With 37 items each answer may be used once, and doubling has only 7 answers under the
+    # limit: the builder used to draw forever. Now it allows a repeat after many draws.
+    import signal
+
+    from lecturekit.world import make_world, probes
+
+    def too_slow(*_):
+        raise TimeoutError("probes(n=37) did not return within 20 s")
+
+    previous = signal.signal(signal.SIGALRM, too_slow)
+    signal.alarm(20)
+    try:
+        items = probes(make_world(0), "number_patterns", n=37)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert len(items) == 37 and all(item.answer in item.candidates for item in items)

@@ -133,11 +133,17 @@ def probes(world: World, rng: random.Random, n: int) -> list[ClozeItem]:
     drawn = []
     for index in range(n):
         rule = RULES[index % len(RULES)]
+        attempts = 0
         while True:
             length = rng.randint(4, 5) if rule == "doubling" else rng.randint(5, 8)
             terms, following = sequence(rule, rng, length)
-            if following <= MAX_NUMBER and used.get(following, 0) < cap:
+            # A rule with few answers under MAX_NUMBER (doubling has 7) can run out of fresh
+            # ones when n is small and the cap is 1; after many draws, allow one more use
+            # rather than loop forever.
+            extra = attempts // 100_000
+            if following <= MAX_NUMBER and used.get(following, 0) < cap + extra:
                 break
+            attempts += 1
         used[following] = used.get(following, 0) + 1
         drawn.append((terms, following))
     candidates = tuple(str(value) for value in sorted(used))
