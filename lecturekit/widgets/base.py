@@ -12,6 +12,8 @@ thin ipywidgets view. Two things every view needs:
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import ipywidgets as widgets
 
 from ..text import escape
@@ -29,17 +31,14 @@ def drawable(text: str, missing: str = "\u25a1") -> str:
     return "".join(ch if ord(ch) in covered and ch.isprintable() else missing for ch in str(text))
 
 
+@lru_cache(maxsize=1)
 def _font_characters() -> frozenset:
-    global _FONT_CHARACTERS
-    if _FONT_CHARACTERS is None:
-        from matplotlib import font_manager, ft2font
+    from matplotlib import font_manager, ft2font
 
-        path = font_manager.findfont(font_manager.FontProperties())
-        _FONT_CHARACTERS = frozenset(ft2font.FT2Font(path).get_charmap())
-    return _FONT_CHARACTERS
+    path = font_manager.findfont(font_manager.FontProperties())
+    return frozenset(ft2font.FT2Font(path).get_charmap())
 
 
-_FONT_CHARACTERS = None
 SLIDERS = (widgets.IntSlider, widgets.FloatSlider, widgets.FloatLogSlider)
 
 
@@ -96,10 +95,12 @@ def probability_bars_html(labels, probabilities, title: str = "", relative: bool
     longest bar is the most probable label, so the shape of a very flat distribution (every
     probability near 0) stays visible; the numbers are still the true probabilities.
     """
-    probabilities = [float(p) for p in probabilities]
-    largest = max(probabilities, default=0.0) if relative else 1.0
+    # Bars are drawn from the numbers as printed, so a last-digit wobble of the model's
+    # arithmetic (another thread count, another CPU) cannot move a bar the numbers do not show.
+    shown = [float(format_probability(p)) for p in probabilities]
+    largest = max(shown, default=0.0) if relative else 1.0
     rows = []
-    for label, p in zip(labels, probabilities, strict=True):
+    for label, p in zip(labels, shown, strict=True):
         width = max(0.0, min(1.0, p / largest if largest > 0 else 0.0)) * 100
         rows.append(
             "<tr>"

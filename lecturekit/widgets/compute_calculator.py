@@ -201,25 +201,22 @@ class ComputeCalculator(LectureWidget):
         get_fit(fit)  # an unknown fit or accelerator fails here, with the valid names
         get_accelerator(gpu)
         budget_flops(mode, GOPHER_BUDGET, gpu_hours, gpu, utilisation)  # and so do bad GPU settings
-        style = {"description_width": "initial"}
         wide = widgets.Layout(width="95%")
         low, high = COMPUTE_LOG10_RANGE
-        self.mode = widgets.ToggleButtons(options=["FLOPs", "GPU-hours"], value=mode, description="budget in",
-                                          style=style)
+        self.mode = widgets.ToggleButtons(options=["FLOPs", "GPU-hours"], value=mode, description="budget in")
         self.fit = widgets.Dropdown(options=[(FIT_LABELS[name], name) for name in FITS], value=fit,
-                                    description="fit", style=style, layout=widgets.Layout(width="34em"))
+                                    description="fit", layout=widgets.Layout(width="34em"))
         self.compute = widgets.FloatLogSlider(
             value=min(max(compute, 10 ** low), 10 ** high), base=10, min=low, max=high, step=0.01,
-            description="compute budget (FLOPs)", readout_format=".2e", continuous_update=False,
-            style=style, layout=wide)
+            description="compute budget (FLOPs)", readout_format=".2e", continuous_update=False, layout=wide)
         self.hours = widgets.FloatLogSlider(value=gpu_hours, base=10, min=HOURS_LOG10_RANGE[0],
                                             max=HOURS_LOG10_RANGE[1], step=0.01, description="GPU-hours",
-                                            readout_format=",.0f", continuous_update=False, style=style,
+                                            readout_format=",.0f", continuous_update=False,
                                             layout=widgets.Layout(width="50%"))
-        self.gpu = widgets.Dropdown(options=list(ACCELERATORS), value=gpu, description="accelerator", style=style)
+        self.gpu = widgets.Dropdown(options=list(ACCELERATORS), value=gpu, description="accelerator")
         self.utilisation = widgets.FloatSlider(value=utilisation, min=0.05, max=1.0, step=0.05,
                                                description="utilisation (share of peak)", readout_format=".0%",
-                                               continuous_update=False, style=style)
+                                               continuous_update=False)
         self.hours_row = widgets.HBox([self.hours, self.gpu, self.utilisation],
                                       layout=widgets.Layout(width="100%", flex_flow="row wrap"))
         self.summary = widgets.HTML()

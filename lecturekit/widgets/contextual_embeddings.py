@@ -113,7 +113,7 @@ class ContextualEmbeddingExplorer(LectureWidget):
         # every keystroke: half-typed text would replace the word choice and run the model.
         self.sentences_box = widgets.Textarea(
             value="\n".join(sentences), description="Sentences", rows=6, continuous_update=False,
-            layout=widgets.Layout(width="95%"), style={"description_width": "initial"},
+            layout=widgets.Layout(width="95%"),
         )
         self.show_button = widgets.Button(description="Show", tooltip="compare the word in these sentences")
         self.notice = widgets.HTML()

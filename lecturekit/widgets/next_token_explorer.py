@@ -206,7 +206,7 @@ class NextTokenExplorer(LectureWidget):
         # One line, continuous_update=False: Enter submits (a newline would be read by the
         # model as part of the prompt), and so does leaving the box.
         self.prompt = widgets.Text(value=prompt, description="prompt", continuous_update=False,
-                                   layout=widgets.Layout(width="95%"), style={"description_width": "initial"})
+                                   layout=widgets.Layout(width="95%"))
         self.top_k = widgets.IntSlider(value=top_k, min=1, max=20, description="top-k")
         self.temperature = widgets.FloatLogSlider(value=temperature, base=10, min=-1, max=1, step=0.05,
                                                   description="temperature", readout_format=".2f")

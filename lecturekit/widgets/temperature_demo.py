@@ -40,8 +40,7 @@ class TemperatureDemo(LectureWidget):
         self.prompt = prompt
         self.scores = dict(scores or EXAMPLE_SCORES)
         self.slider = widgets.FloatLogSlider(value=1.0, base=10, min=-1, max=1, step=0.05,
-                                             description="temperature", readout_format=".2f",
-                                             style={"description_width": "initial"})
+                                             description="temperature", readout_format=".2f")
         self.view = widgets.HTML()
         self.slider.observe(lambda change: self._update(), names="value")
         super().__init__([self.slider, self.view])
