@@ -6,7 +6,8 @@ import argparse
 import importlib
 import sys
 
-AREAS: tuple[str, ...] = ("lecturekit.world.cli", "lecturekit.train.pretrain", "lecturekit.scaling.cli")
+AREAS: tuple[str, ...] = ("lecturekit.world.cli", "lecturekit.train.pretrain", "lecturekit.train.rescore",
+                         "lecturekit.scaling.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:

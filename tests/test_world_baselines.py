@@ -25,9 +25,12 @@ def test_counting_recovers_the_facts_the_probes_ask_about():
     scorer = CooccurrenceScorer(corpus.documents, {word for item in items for word in item.candidates})
     table = score_probes(scorer, items)
     # Facts stated together in a document (who was born where, which film was good,
-    # whose pronoun is what, which room a story is in) are recoverable by counting ...
-    for category in ("trivia", "coreference", "sentiment", "world_state"):
+    # whose pronoun is what) are recoverable by counting ...
+    for category in ("trivia", "coreference", "sentiment"):
         assert table.loc[category, "top1"] > table.loc[category, "baseline_top1"] + 0.2, table
+    # ... where someone is at the end of a story is not: counting which rooms go with
+    # the words of the story does no better than the surface rules (all at most 0.5).
+    assert table.loc["world_state", "top1"] < 0.5, table
     # ... animals of one habitat always land in the top five ...
     assert table.loc["lexical_semantics", "top5"] > 0.95
     # ... but a bag of words cannot continue a sequence.

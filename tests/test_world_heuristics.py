@@ -7,6 +7,7 @@ import pytest
 from lecturekit.world import make_world, probes
 from lecturekit.world.heuristics import (
     FirstCandidate,
+    LastCandidateWithName,
     MostFrequentInContext,
     MostRecentCandidate,
     NearestNamePronoun,
@@ -50,6 +51,17 @@ def test_the_nearest_name_decides_the_pronoun(world):
     assert heuristic.score_candidates("Nobody came, and ___ smiled.", ["he", "she"]) == [0.0, 0.0]
 
 
+def test_the_room_beside_the_name_is_the_last_one_in_a_sentence_about_that_person(world):
+    a, b = sorted({p.first for p in world.people})[:2]
+    heuristic = LastCandidateWithName(world)
+    text = f"{a} went to the attic. {b} went to the garden. Then {a} went to the kitchen. {b} waved. Where is {a}? In the ___."
+    assert best(heuristic, text, ROOMS) == "kitchen"
+    text = f"{a} went to the attic. {b} went to the garden. {b} waved. So {a} is in the ___."
+    assert best(heuristic, text, ROOMS) == "attic"
+    # A sentence naming nobody asked about gives no opinion.
+    assert heuristic.score_candidates(f"{b} went to the garden. Then the ___.", ROOMS) == [0.0] * 3
+
+
 @pytest.fixture(scope="module")
 def table(world):
     return heuristic_table(world, probes(world))
@@ -70,9 +82,18 @@ def test_the_table_agrees_with_scoring_one_heuristic(world, table):
     assert table.loc["world_state", "most recent candidate"] == direct.loc["world_state", "top1"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "today's world-state probes are answered by the last room named, and coreference probes by the "
-    "nearest name's pronoun: both categories must be redesigned so that tracking is needed"))
-def test_no_surface_heuristic_reaches_0_6_on_the_tracking_categories(table):
+def test_no_surface_heuristic_reaches_0_6_on_world_state(table):
+    # The stories are balanced: the last room named, the first, the most frequent and the
+    # last one beside the person's name are each right about half the time or less.
     assert table.loc["world_state", "best heuristic"] < 0.6
+    for rule in ("most recent candidate", "first candidate", "most frequent in context",
+                 "last candidate beside the name"):
+        assert 0.2 < table.loc["world_state", rule] <= 0.5, rule
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "coreference probes name one person, so the pronoun of the nearest name answers all of "
+    "them (that rule needs to know which names are women's: world knowledge, but not "
+    "coreference); the category is never credited until it is redesigned with two people"))
+def test_no_surface_heuristic_reaches_0_6_on_coreference(table):
     assert table.loc["coreference", "best heuristic"] < 0.6

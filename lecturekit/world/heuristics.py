@@ -12,11 +12,16 @@ one missing from it).
 - ``FirstCandidate``: the candidate named first;
 - ``MostFrequentInContext``: the candidate named most often in the text;
 - ``NotYetNamed``: any candidate the text has not named (lists: "dolphins, crabs and ___");
-- ``NearestNamePronoun``: the pronoun that fits the gender of the name nearest before the blank.
+- ``NearestNamePronoun``: the pronoun that fits the gender of the name nearest before the blank;
+- ``LastCandidateWithName``: the candidate named last in a sentence that also names the person
+  the blank's sentence is about ("Where is Kira?" answered by the last room in a sentence
+  that mentions Kira): a pattern-matcher's shortcut for stories, which fails only where
+  someone moved without their room being named.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from ..text import BLANK, words
@@ -81,10 +86,29 @@ class NearestNamePronoun:
         return [1.0 if c.lower() in fitting else 0.0 for c in candidates]
 
 
+class LastCandidateWithName:
+    name = "last candidate beside the name"
+
+    def __init__(self, world: World):
+        self.names = {person.first.lower() for person in world.people}
+
+    def score_candidates(self, text_with_blank: str, candidates: Sequence[str]) -> list[float]:
+        before, _, after = text_with_blank.partition(BLANK)
+        sentences = [words(s) for s in re.split(r"(?<=[.!?])\s+", before.strip())]
+        asked = {w for w in sentences[-1] + words(after) if w in self.names} if sentences else set()
+        lowered = [c.lower() for c in candidates]
+        for sentence in reversed(sentences[:-1]):
+            if asked & set(sentence):
+                named = [w for w in sentence if w in lowered]
+                if named:
+                    return [1.0 if c == named[-1] else 0.0 for c in lowered]
+        return [0.0] * len(candidates)
+
+
 def surface_heuristics(world: World) -> list:
     """Every heuristic, ready to score probes of ``world``."""
     return [MostRecentCandidate(), FirstCandidate(), MostFrequentInContext(), NotYetNamed(),
-            NearestNamePronoun(world)]
+            NearestNamePronoun(world), LastCandidateWithName(world)]
 
 
 def heuristic_table(world: World, items, margin: float = 0.10):

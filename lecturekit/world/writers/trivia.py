@@ -107,15 +107,18 @@ TEMPLATE_LISTS = (BIRTH, STUDY, WORK, RELATION, CLOSING, UNIVERSITY, LANDMARK, C
 
 
 def write(context: Context) -> str:
-    if context.rng.random() < 0.5:
+    if context.rng.random() < 0.6:
         return biography(context)
     return place_description(context)
 
 
 def biography(context: Context) -> str:
     rng = context.rng
-    # Half the biographies go through everyone in turn, half follow popularity.
-    person = context.next_person() if rng.random() < 0.5 else context.person()
+    # Two in three biographies go through everyone in turn, the rest follow popularity:
+    # every person's biography is read many times, in different phrasings and orders
+    # (Allen-Zhu & Li 2023 found such "knowledge augmentation" is what lets a fine-tuned
+    # model answer questions about people it was never asked about).
+    person = context.next_person() if rng.random() < 2 / 3 else context.person()
     relation, other = rng.choice(person.relations)
     fields = {
         "name": person.name,
@@ -132,14 +135,20 @@ def biography(context: Context) -> str:
         "other_home": context.people_by_name[other].home,
         **pronoun_fields(person.gender),
     }
-    sentences = [pick(rng, BIRTH, fields)]
-    middle = [pick(rng, STUDY, fields), pick(rng, WORK, fields)]
-    if rng.random() < 0.6:
-        middle.append(pick(rng, RELATION, fields))
-    rng.shuffle(middle)
-    sentences += middle
+    groups = [STUDY, WORK] + ([RELATION] if rng.random() < 0.6 else [])
+    rng.shuffle(groups)
+    # The birth sentence (it always names the person) opens half the biographies and sits
+    # anywhere in the others: the same facts in different orders.
+    groups.insert(0 if rng.random() < 0.5 else rng.randint(1, len(groups)), BIRTH)
     if rng.random() < 0.7:
-        sentences.append(pick(rng, CLOSING, fields))
+        groups.append(CLOSING)
+    named = {**fields, "He": person.name, "he": person.name, "His": f"{person.name}'s"}
+    full_names = rng.random() < 0.4  # sometimes the full name throughout (as in Allen-Zhu & Li)
+    sentences = [
+        # whoever comes first must be named, not "he"
+        pick(rng, group, named if full_names or index == 0 else fields)
+        for index, group in enumerate(groups)
+    ]
     return " ".join(sentences)
 
 

@@ -1,15 +1,21 @@
 """World state: small stories where the reader must track where everyone is.
 
 The lecture's example: "Iroh went into the kitchen to make some tea. Standing next
-to Iroh, Zuko pondered his destiny. Zuko left the ___." Someone goes into a room,
-another person joins them, then someone moves or leaves: the room to name follows
-from the story, not from any single sentence. The probes tell such a story and
-ask which room someone left or is in now.
+to Iroh, Zuko pondered his destiny. Zuko left the ___." Two or three people go into
+rooms, join each other and move about; the story then says, or asks, where one of
+them is now. The answer follows from the whole story: the room named last is often
+someone else's, and the room someone is in may never be named next to them (they
+joined a friend "there").
+
+One rule holds in every sentence, so that a reader (and the tests' oracle) can follow
+the story: the first person named is the one who moves, and they end up in the last
+room the sentence names, or, if it names none, where the other person named already is.
 """
 
 from __future__ import annotations
 
 import random
+import re
 
 from ..base import ClozeItem, cloze_item
 from ..facts import World
@@ -24,103 +30,143 @@ ENTER = (
     "{a} slipped into the {room} {activity}.",
     "After breakfast, {a} went into the {room} {activity}.",
     "{a} wandered into the {room} {activity}.",
-    "Right after lunch, {a} went into the {room} {activity}.",
     "{a} opened the door and entered the {room} {activity}.",
-    "{a} made a quick trip to the {room} {activity}.",
 )
 JOIN = (
-    "Standing next to {a}, {b} pondered {b_his} destiny.",
-    "{b} came in and stood next to {a}.",
-    "{b} joined {a} there a few minutes later.",
-    "Soon {b} followed {a} into the {room}.",
-    "{b} sat down beside {a} and said nothing.",
-    "Not long after, {b} arrived to help {a}.",
-    "{b} entered a little later and stood beside {a}.",
-    "Then {b} came over to help {a}.",
-    "{b} was already waiting there for {a}.",
-    "{b} followed, carrying a cup of coffee.",
-)
-LEAVE = (
-    "{b} left the {room}.",
-    "After a while, {b} left the {room}.",
-    "Then {b} walked out of the {room}.",
-    "Eventually {b} got up and left the {room}.",
-    "{b} said goodbye and left the {room}.",
-    "Bored, {b} left the {room} before {a} finished.",
-    "{b} soon got tired and left the {room}.",
-    "A few minutes later {b} stepped out of the {room}.",
+    "{a} stood next to {b} and pondered {a_his} destiny.",
+    "{a} came in and stood next to {b}.",
+    "{a} joined {b} there a few minutes later.",
+    "{a} sat down beside {b} and said nothing.",
+    "Not long after, {a} arrived to help {b}.",
+    "{a} went to find {b} and stayed to chat.",
 )
 MOVE = (
-    "Later, {a} moved to the {room2}.",
-    "Then {a} went from the {room} to the {room2}.",
-    "When {a} was done, {a_he} carried on to the {room2}.",
-    "Afterwards {a} went into the {room2}.",
-    "Then {a} left the {room} and went to the {room2}.",
-    "After that, {a} took everything to the {room2}.",
-    "{a} then walked over to the {room2}.",
+    "Later, {a} moved to the {room}.",
+    "Then {a} went from the {old} to the {room}.",
+    "When {a} was done, {a_he} carried on to the {room}.",
+    "Afterwards {a} went into the {room}.",
+    "Then {a} left the {old} and went to the {room}.",
+    "{a} then walked over to the {room}.",
+    "After a while, {a} got up and went to the {room}.",
 )
 WHERE = (
-    "Now {a} is in the {room2}.",
-    "So {a} ended up in the {room2}.",
-    "That is how {a} came to be in the {room2}.",
-    "{a} stayed in the {room2} for the rest of the day.",
-    "By evening, {a} was still in the {room2}.",
-    "If anyone asks, {a} is in the {room2}.",
-    "{a} is in the {room2} now.",
+    "Now {a} is in the {room}.",
+    "So {a} ended up in the {room}.",
+    "{a} stayed in the {room} for the rest of the day.",
+    "By evening, {a} was still in the {room}.",
+    "If anyone asks, {a} is in the {room}.",
 )
-TEMPLATE_LISTS = (ENTER, JOIN, LEAVE, MOVE, WHERE)
+TEMPLATE_LISTS = (ENTER, JOIN, MOVE, WHERE)
+
+
+def story(rng: random.Random, names: list[str], rooms: tuple[str, ...], moves: int, join: float = 0.25):
+    """The event sentences of one story, where everyone is at its end, and the room each
+    person's own sentences named last (which a shortcut reader would give as the answer).
+
+    Everyone first enters a room (or, after the first, may join someone already in
+    one); then `moves` times someone moves to a room they are not in, or joins someone
+    in another room. The templates' fields are left unfilled (pairs of template and
+    fields), so that probes can rename the rooms before writing the text.
+    """
+    where: dict[str, str] = {}
+    named: dict[str, str] = {}
+    events = []
+    for name in names:
+        if where and rng.random() < 0.3:
+            other = rng.choice(sorted(where))
+            where[name] = where[other]
+            events.append((JOIN, {"a": name, "b": other}))
+        else:
+            where[name] = named[name] = rng.choice(rooms)
+            events.append((ENTER, {"a": name, "room": where[name]}))
+    for _ in range(moves):
+        name = rng.choice(names)
+        others = [o for o in names if where[o] != where[name]]
+        if others and rng.random() < join:
+            other = rng.choice(others)
+            where[name] = where[other]
+            events.append((JOIN, {"a": name, "b": other}))
+        else:
+            old = where[name]
+            where[name] = named[name] = rng.choice([r for r in rooms if r != old])
+            events.append((MOVE, {"a": name, "old": old, "room": where[name]}))
+    return events, where, named
+
+
+def _fill(rng: random.Random, events, pronouns, rename=None) -> list[str]:
+    rename = rename or {}
+    sentences = []
+    for templates, fields in events:
+        filled = {key: rename.get(value, value) for key, value in fields.items()}
+        if "room" in filled:
+            filled["activity"] = rng.choice(ROOM_ACTIVITIES[filled["room"]])
+        filled.update(pronouns[fields["a"]])
+        sentences.append(pick(rng, templates, filled))
+    return sentences
+
+
+def _cast(world: World, rng: random.Random, count: int):
+    """`count` people with different first names, and their pronoun fields."""
+    chosen: dict[str, object] = {}
+    while len(chosen) < count:
+        person = rng.choice(world.people)
+        chosen.setdefault(person.first, person)
+    pronouns = {name: {"a_he": p.pronouns["he"], "a_his": p.pronouns["his"]} for name, p in chosen.items()}
+    return list(chosen), pronouns
 
 
 def write(context: Context) -> str:
     rng = context.rng
-    first, second = context.person(), context.person()
-    while second.first == first.first:
-        second = rng.choice(context.world.people)
-    room, room2 = rng.sample(context.world.rooms, 2)
-    fields = {
-        "a": first.first,
-        "b": second.first,
-        "room": room,
-        "room2": room2,
-        "activity": rng.choice(ROOM_ACTIVITIES[room]),
-        "a_he": first.pronouns["he"],
-        "b_his": second.pronouns["his"],
-    }
-    sentences = [pick(rng, ENTER, fields), pick(rng, JOIN, fields)]
-    if rng.random() < 0.5:
-        sentences.append(pick(rng, LEAVE, fields))
-    else:
-        sentences += [pick(rng, MOVE, fields), pick(rng, WHERE, fields)]
+    names, pronouns = _cast(context.world, rng, rng.choice((2, 2, 3)))
+    events, where, _ = story(rng, names, context.world.rooms, rng.randint(1, 3))
+    sentences = _fill(rng, events, pronouns)
+    for name in rng.sample(names, rng.randint(1, 2)):
+        sentences.append(pick(rng, WHERE, {"a": name, "room": where[name]}))
     return " ".join(sentences)
 
 
-# --- probes: which room? ----------------------------------------------------------------
+# --- probes: where is someone now? ------------------------------------------------------
 
-PROBE_LEAVE = (
-    "{a} went into the {room} {activity}, as usual. {b} came in and stood next to {a} for a while. "
-    "A little later, {b} walked out of the ___.",
-    "{a} walked into the {room} {activity} after lunch. Standing next to {a}, {b} pondered the weather. "
-    "Then {b} quietly left the ___.",
-)
-PROBE_MOVE = (
-    "{a} was in the {other} all morning. Around noon, {a} went from the {other} to the {room}. "
+PROBE_WHERE = (
     "So right now, {a} is in the ___.",
-    "{a} began the day in the {other}. Later, {a} moved on to the {room}. "
-    "By evening, {a} was still sitting in the ___.",
+    "At this moment, {a} is sitting in the ___.",
+    "If you want to find {a}, look in the ___.",
 )
+
+
+def mentioned_rooms(text: str, rooms) -> list[str]:
+    """The rooms a text names, in order (before the blank, for a probe)."""
+    return [room for room in re.findall(r"the (\w+)", text.split("___")[0]) if room in rooms]
 
 
 def probes(world: World, rng: random.Random, n: int) -> list[ClozeItem]:
+    """Stories balanced so that no surface rule answers them.
+
+    Half the answers are the room named last before the blank (so "the last room" is
+    right half the time, not always), a third are the room named first, and half are the
+    room last named in a sentence about the person asked (the others joined someone
+    without the room being named). Every room is
+    the answer equally often: the story is written with symbolic rooms and then renamed
+    so that the person asked about ends in the round-robin room.
+    """
     rooms = world.rooms
-    first_names = sorted({person.first for person in world.people})
     items = []
     for index in range(n):
-        room = rooms[index % len(rooms)]  # every room is the answer equally often
-        a, b = rng.sample(first_names, 2)
-        other = rng.choice([r for r in rooms if r != room])
-        templates = PROBE_LEAVE if (index // len(rooms)) % 2 == 0 else PROBE_MOVE
-        text = rng.choice(templates).format(
-            a=a, b=b, room=room, other=other, activity=rng.choice(ROOM_ACTIVITIES[room])
-        )
-        items.append(cloze_item("world_state", text, room, rooms))
+        target = rooms[index % len(rooms)]
+        want_last, want_first = index % 2 == 0, (index // 2) % 3 == 0
+        want_beside = (index // 6) % 2 == 0
+        while True:
+            names, pronouns = _cast(world, rng, rng.choice((2, 3)))
+            events, where, own = story(rng, names, rooms, rng.randint(2, 4), join=0.5)
+            asked = rng.choice(names)
+            if (own.get(asked) == where[asked]) != want_beside:
+                continue
+            # Rename rooms by swapping the asked person's room with the target room.
+            rename = {where[asked]: target, target: where[asked]}
+            sentences = _fill(rng, events, pronouns, rename)
+            text = " ".join(sentences) + " " + rng.choice(PROBE_WHERE).format(a=asked)
+            named = mentioned_rooms(text, rooms)
+            if (named[-1] == target) == want_last and (named[0] == target) == want_first:
+                break
+        items.append(cloze_item("world_state", text, target, rooms))
     return items
