@@ -52,24 +52,68 @@ def training_summary(names) -> pandas.DataFrame:  # noqa: F821
     return pd.DataFrame(rows)
 
 
-def plot_probe_history(names, figsize=(11, 3.4)):
-    """One panel per model: probe top-1 accuracy per category over training steps."""
+def plot_probe_history(names, figsize=(15, 6.4)):
+    """One panel per probe category: each model's top-1 over training steps, with the bars.
+
+    The dashed line is the most frequent answer, the dotted one the best surface rule
+    (``lecturekit.world.heuristics``), both on all probes of the category; a model has
+    learned the category only well above the dotted line. Where a category has two
+    candidates, 0.5 is chance and the panel says so.
+    """
     import matplotlib.pyplot as plt
 
-    figure, axes = plt.subplots(1, len(names), figsize=figsize, sharey=True, squeeze=False)
-    for axis, name in zip(axes[0], names, strict=True):
-        history = load_card(name).get("probe_history", [])
-        categories = list(dict.fromkeys(row["category"] for row in history))
-        for category in categories:
+    from ..world import CATEGORIES, make_world, probes
+    from ..world.heuristics import heuristic_table
+
+    world = make_world(0)
+    items = probes(world)
+    bars = heuristic_table(world, items)
+    two_way = {item.category for item in items if len(item.candidates) == 2}
+    histories = {name: load_card(name).get("probe_history", []) for name in names}
+    figure, axes = plt.subplots(2, 4, figsize=figsize, sharey=True)
+    for axis, category in zip(axes.flat, CATEGORIES, strict=False):
+        for name, history in histories.items():
             rows = [r for r in history if r["category"] == category]
-            axis.plot([r["step"] for r in rows], [r["top1"] for r in rows], "o-", ms=3, label=category)
-        sample = int(history[0]["n"]) if history else 0
-        axis.set_title(f"{name} ({sample} probes per category)", fontsize=10)
-        axis.set_xlabel("optimizer step")
+            axis.plot([r["step"] for r in rows], [r["top1"] for r in rows], "o-", ms=3, label=name)
+        axis.axhline(bars.loc[category, "majority answer"], color="grey", ls="--", lw=1)
+        axis.axhline(bars.loc[category, "best heuristic"], color="black", ls=":", lw=1.5)
+        title = category.replace("_", " ") + ("  (0.5 = chance)" if category in two_way else "")
+        axis.set_title(title, fontsize=12)
         axis.set_ylim(0, 1.02)
-    axes[0][0].set_ylabel("probe top-1 accuracy")
-    # Outside the last panel, so no line is hidden behind it.
-    axes[0][-1].legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0))
+        axis.tick_params(labelsize=10)
+    for axis in axes[1]:
+        axis.set_xlabel("optimizer step", fontsize=11)
+    for axis in axes[:, 0]:
+        axis.set_ylabel("probe top-1", fontsize=11)
+    legend = axes.flat[-1]
+    legend.axis("off")
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    handles += [plt.Line2D([], [], color="grey", ls="--"), plt.Line2D([], [], color="black", ls=":")]
+    labels += ["most frequent answer", "best surface rule"]
+    sample = next((int(r["n"]) for h in histories.values() for r in h), 0)
+    legend.legend(handles, labels, loc="center", fontsize=11,
+                  title=f"{sample} probes per category\nat each evaluation", title_fontsize=11)
     figure.tight_layout()
     plt.close(figure)
     return figure
+
+
+def perplexity_and_probes(name: str) -> pandas.DataFrame:  # noqa: F821
+    """At each evaluation of a model's training: validation perplexity and mean probe top-1.
+
+    Both come from the card (``loss_history`` and ``probe_history``, same steps), so a
+    notebook can show how the two move together while the model trains.
+    """
+    import math
+
+    import pandas as pd
+
+    card = load_card(name)
+    losses = dict(zip(card["loss_history"]["step"], card["loss_history"]["validation_loss"], strict=True))
+    probes = pd.DataFrame(card["probe_history"]).groupby("step")["top1"].mean()
+    steps = [step for step in probes.index if step in losses]
+    return pd.DataFrame({
+        "step": steps,
+        "validation perplexity": [round(math.exp(losses[step]), 2) for step in steps],
+        "mean probe top-1": [round(float(probes[step]), 3) for step in steps],
+    }).set_index("step")
