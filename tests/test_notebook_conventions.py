@@ -6,6 +6,7 @@ outputs; this file checks how the notebooks are written and stored.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -96,3 +97,93 @@ def test_ignored_outputs_say_why(path):
             assert VARIES_REASON.search(source), (
                 f"cell tagged {IGNORE_TAG} must say '# output varies: <why>':\n{source[:200]}"
             )
+
+
+# ---- exercises: stored unanswered, a collapsed worked solution below each answer cell
+
+def exercise_cells(nb: dict) -> list[dict]:
+    """The cells under the '## Exercises' heading, to the end of the notebook."""
+    for index, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] == "markdown" and re.search(r"^## Exercises", "".join(cell["source"]), re.MULTILINE):
+            return nb["cells"][index + 1:]
+    raise AssertionError("no '## Exercises' heading")
+
+
+def checked_names(source: str) -> list[str]:
+    """The exercise names of the ``check("name", ...)`` calls in a cell."""
+    return [node.args[0].value for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "check"
+            and node.args and isinstance(node.args[0], ast.Constant)]
+
+
+def holds_placeholder(source: str) -> bool:
+    return any(isinstance(node, ast.Constant) and node.value is Ellipsis for node in ast.walk(ast.parse(source)))
+
+
+def source_hidden(cell: dict) -> bool:
+    return cell.get("metadata", {}).get("jupyter", {}).get("source_hidden") is True
+
+
+def shown_text(cell: dict) -> str:
+    parts = []
+    for output in cell.get("outputs", []):
+        parts.append("".join(output.get("text", "")))
+        parts.append("".join(output.get("data", {}).get("text/plain", "")))
+    return "".join(parts)
+
+
+def exercises(nb: dict) -> list[tuple[dict, dict]]:
+    """(answer cell, solution cell) pairs, checking the layout on the way."""
+    code = [c for c in exercise_cells(nb) if c["cell_type"] == "code"]
+    pairs = []
+    for cell in code:
+        source = "".join(cell["source"])
+        assert not any(isinstance(n, ast.Assert) for n in ast.walk(ast.parse(source))), (
+            f"an exercise checks with a bare assert; use check() from lecturekit.exercises:\n{source[:200]}")
+        if not source_hidden(cell):
+            assert len(checked_names(source)) == 1, f"an answer cell calls check() once:\n{source[:200]}"
+            assert holds_placeholder(source), f"an answer cell is stored unanswered, holding ...:\n{source[:200]}"
+            pairs.append([cell, None])
+        else:
+            assert pairs and pairs[-1][1] is None, f"a hidden solution cell follows its answer cell:\n{source[:200]}"
+            pairs[-1][1] = cell
+    return [tuple(pair) for pair in pairs]
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[str(p.relative_to(ROOT)) for p in LESSONS])
+def test_exercises_are_stored_unanswered_with_a_collapsed_solution_below(path):
+    nb = load(path)
+    cells = exercise_cells(nb)
+    pairs = exercises(nb)
+    assert pairs, "the exercises have answer cells"
+    for answer, solution in pairs:
+        name = checked_names("".join(answer["source"]))[0]
+        assert solution is not None, f"exercise {name!r} has no hidden solution cell"
+        assert cells.index(solution) == cells.index(answer) + 1, f"{name!r}: the solution sits directly below"
+        source = "".join(solution["source"])
+        assert source.startswith("# Solution"), f"{name!r}: the solution's first line says what it is"
+        assert checked_names(source) == [name], f"{name!r}: the solution calls the same check"
+        assert not holds_placeholder(source), f"{name!r}: the solution is worked, not a placeholder"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[str(p.relative_to(ROOT)) for p in LESSONS])
+def test_each_lesson_asks_every_check_of_its_module_once(path):
+    import importlib
+
+    from lecturekit.exercises import NOTEBOOK_MODULES
+
+    module_name = path.stem.split("_", 1)[1]  # 01_subword_tokenization -> subword_tokenization
+    assert module_name in NOTEBOOK_MODULES, f"lecturekit.exercises has no module {module_name!r}"
+    module = importlib.import_module(f"lecturekit.exercises.{module_name}")
+    asked = [checked_names("".join(answer["source"]))[0] for answer, _ in exercises(load(path))]
+    assert sorted(asked) == sorted(module.CHECKS), "every check is asked, once, in its own notebook"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[str(p.relative_to(ROOT)) for p in LESSONS])
+def test_stored_exercises_show_not_answered_then_correct(path):
+    # What a reader sees without running anything (and what nbval compares): the answer cell's
+    # friendly note, and the collapsed solution's tick.
+    for answer, solution in exercises(load(path)):
+        name = checked_names("".join(answer["source"]))[0]
+        assert "Not answered yet" in shown_text(answer), f"{name!r}: stored answer cell output (run `make notebooks`)"
+        assert f"✓ {name}: correct" in shown_text(solution), f"{name!r}: stored solution output (run `make notebooks`)"

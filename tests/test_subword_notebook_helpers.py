@@ -20,7 +20,8 @@ def test_check_accepts_right_answers_and_explains_wrong_ones():
     # The check computes the fertilities itself (Turkish: 2.64 WordPiece pieces per word, just
     # above Finnish's 2.60), so no table the learner passes can make a wrong answer right.
     assert check("highest_fertility", "Turkish").startswith("✓")
-    for wrong in ("Finnish", "English", None, ""):
+    assert check("highest_fertility", None).startswith("Not answered yet")
+    for wrong in ("Finnish", "English", ""):
         with pytest.raises(AssertionError):
             check("highest_fertility", wrong)
     fake = [{"language": "English", "WordPiece (BERT, 30k)": 9.0}]

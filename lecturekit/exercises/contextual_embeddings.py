@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from .base import close, whole_number
+
 VERB_SENTENCES = (
     "I want to record a song tonight.",
     "Please record the meeting for me.",
@@ -29,11 +31,11 @@ def _minilm():
 
 def _pieces(answer):
     expected = len(_minilm().tokenize("transformerify")) - 2  # without [CLS] and [SEP]
-    return answer == expected, "count the rows of minilm.tokenize('transformerify') that are not special"
+    return whole_number(answer) == expected, "count the rows of minilm.tokenize('transformerify') that are not special"
 
 
 def _static_similarity(answer):
-    return round(float(answer), 6) == 1.0, (
+    return close(answer, 1.0, abs_=1e-6), (
         "a static vector is one row of the embedding matrix, the same in every sentence"
     )
 
@@ -47,14 +49,16 @@ def _best_layer(answer):
     table = sense_separation(occurrences, ["verb"] * 3 + ["noun"] * 3)
     layers = table[table.layer != "static"]
     best = layers.loc[layers.gap.idxmax(), "layer"]
-    return answer is not None and str(answer).strip() == str(best), (
+    return str(answer).strip() == str(best), (
         "find the layer with the largest gap in the sense_separation table")
 
 
 def _noun_sentence(answer):
     from ..contextual import cosine_matrix, occurrence_vectors
 
-    sentence = str(answer)
+    if not isinstance(answer, str):
+        return False, "answer with a sentence, as a string"
+    sentence = answer
     if "record" not in sentence.lower():
         return False, "the sentence must contain the word 'record'"
     sentences = [*VERB_SENTENCES, *NOUN_SENTENCES, sentence]
