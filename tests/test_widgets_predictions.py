@@ -8,6 +8,8 @@ plumbing (which positions, which tokens, which probabilities), not the model.
 
 from __future__ import annotations
 
+import math
+
 import pytest
 import torch
 import transformers
@@ -30,7 +32,6 @@ from lecturekit.widgets.next_token_explorer import (
     SideBySide,
     fit_prompt,
     next_token_update,
-    prompt_token_probabilities,
 )
 
 SENTENCE = "the cat sat on the mat near the door."
@@ -219,16 +220,26 @@ def test_next_tokens_match_transformers(gpt, hf_gpt):
     assert list(state.candidates.probability) == pytest.approx(top.values.tolist(), rel=1e-4)
 
 
-def test_prompt_colours_are_the_teacher_forced_probabilities(gpt, hf_gpt):
+def test_prompt_colours_are_each_prefixs_next_token_probability(gpt, hf_gpt):
+    # Colour of token t = p(token t | the prompt's tokens before it): what the explorer's
+    # bars showed when the prompt ended just before t. One forward pass gives both.
     prompt = "The cat sat on the mat."
-    table = prompt_token_probabilities(gpt, prompt)
-    start = gpt.specials.start_of_text()
-    ids = [start, *gpt.tokenizer.encode(prompt).ids]
+    state = next_token_update(gpt, prompt, top_k=3)
+    ids = gpt.tokenizer.encode(prompt).ids
     with torch.no_grad():
         log_probs = hf_gpt(input_ids=torch.tensor([ids])).logits[0].log_softmax(-1)
     expected = [float(log_probs[t, ids[t + 1]].exp()) for t in range(len(ids) - 1)]
-    assert list(table.probability) == pytest.approx(expected, rel=1e-4)
+    table = state.prompt_tokens
+    first = gpt.specials.start_of_text() in ids[:1]
+    assert list(table.probability[1:]) == pytest.approx(expected[-(len(table) - 1):], rel=1e-4)
+    assert first or math.isnan(table.probability.iloc[0])  # nothing before the first token
     assert "".join(prompt[s:e] for s, e in zip(table.start, table.end, strict=True)) == prompt
+    # And each colour equals the next-token probability of that token after its prefix.
+    prefix = prompt[:int(table.start.iloc[2])]
+    after = gpt.next_token(prefix, top_k=gpt.tokenizer.get_vocab_size())
+    token_id = gpt.tokenizer.encode(prompt).ids[len(gpt.tokenizer.encode(prefix).ids)]
+    assert after[after.id == token_id].probability.iloc[0] == pytest.approx(table.probability.iloc[2], rel=1e-4)
+    assert "nothing before it" in state.html() or first
 
 
 def test_next_token_html_escapes_and_hints(gpt):

@@ -225,19 +225,17 @@ class LanguageModel:
         tables = []
         for chunk in in_chunks(texts):
             probabilities = next_token_distribution(self._next_token_logits(chunk), temperature, top_p=top_p)
-            top = torch.topk(probabilities, min(top_k, probabilities.shape[-1]), dim=-1)
-            for values, indices in zip(top.values.tolist(), top.indices.tolist(), strict=True):
-                tables.append(
-                    pd.DataFrame(
-                        {
-                            "rank": range(1, len(values) + 1),
-                            "token": [self._token_text(i) for i in indices],
-                            "id": indices,
-                            "probability": values,
-                        }
-                    )
-                )
+            tables += self._top_tokens(probabilities, top_k)
         return tables[0] if single else tables
+
+    def _top_tokens(self, probabilities: torch.Tensor, top_k: int) -> list[pd.DataFrame]:
+        """One table (rank, token, id, probability) per row of next-token probabilities."""
+        top = torch.topk(probabilities, min(top_k, probabilities.shape[-1]), dim=-1)
+        return [
+            pd.DataFrame({"rank": range(1, len(values) + 1), "token": [self._token_text(i) for i in indices],
+                          "id": indices, "probability": values})
+            for values, indices in zip(top.values.tolist(), top.indices.tolist(), strict=True)
+        ]
 
     def generate(
         self,

@@ -3,8 +3,9 @@
 A causal LM (GPT, LECTURE.md §6) turns every prefix into a probability for each
 possible next token. The view shows the top-k of that distribution (reshaped by
 temperature, and cut to the nucleus by top-p), lets the learner append a candidate
-by clicking it, colours the prompt by how probable each of its tokens was under
-the model, and streams a seeded sample.
+by clicking it, colours the prompt by how probable each of its tokens was given the
+prompt's tokens before it (the probability the view showed when the prompt ended
+there), and streams a seeded sample.
 
 Pure functions (unit-tested): ``fit_prompt``, ``next_token_candidates``,
 ``prompt_colours_html``, ``next_token_html``, ``next_token_update``.
@@ -19,7 +20,6 @@ from dataclasses import dataclass, field
 import ipywidgets as widgets
 import pandas as pd
 
-from ..hub.errors import HubError
 from ..hub.kinds import not_supported_message
 from .base import LectureWidget, escape, probability_bars_html
 from .mask_explorer import MAX_CHARACTERS
@@ -68,19 +68,11 @@ def active_top_p(top_p: float | None) -> float | None:
     return None if top_p is None or top_p >= 1 else float(top_p)
 
 
-def prompt_token_probabilities(model, prompt: str) -> pd.DataFrame:
-    """Each prompt token with p(token | tokens before it); empty when the model cannot score it."""
-    try:
-        score = model.score(prompt)
-    except (HubError, ValueError):  # e.g. one token and no start-of-text token to condition on
-        return pd.DataFrame(columns=["text", "start", "end", "probability"])
-    table = score.tokens.copy()
-    table["probability"] = [math.exp(v) for v in table.log_prob]
-    return table
-
-
 def _colour(probability: float) -> str:
-    """Red for surprising tokens, green for expected ones (log scale: 1e-4 .. 1)."""
+    """Red for surprising tokens, green for expected ones (log scale: 1e-4 .. 1); grey for
+    a first token with nothing before it to be predicted from."""
+    if math.isnan(probability):
+        return "#e6e6e6"
     level = min(1.0, max(0.0, (math.log10(max(probability, 1e-12)) + 4) / 4))
     hue = 120 * level
     return f"hsl({hue:.0f}, 70%, 85%)"
@@ -111,7 +103,8 @@ def prompt_colours_html(prompt: str, table: pd.DataFrame) -> str:
         if start < cursor or end <= start:
             continue
         pieces.append(shown(cursor, start))
-        pieces.append(f"<span title='p = {p:.3g}' style='background:{_colour(p)};white-space:pre-wrap'>"
+        title = "first token: nothing before it" if math.isnan(p) else f"p = {p:.3g}"
+        pieces.append(f"<span title='{title}' style='background:{_colour(p)};white-space:pre-wrap'>"
                       f"{shown(start, end)}</span>")
         cursor = end
     pieces.append(shown(cursor, len(prompt)))
@@ -185,8 +178,10 @@ def next_token_update(model, prompt: str, top_k: int = 10, temperature: float = 
     try:
         fitted, notice = fit_prompt(model, prompt)
         top_p = active_top_p(top_p)
-        candidates = next_token_candidates(model, fitted, top_k, temperature, top_p)
-        colours = prompt_token_probabilities(model, fitted) if model.kind == "causal-lm" else None
+        if model.kind == "causal-lm":  # one forward pass gives both (the room waits on every keystroke)
+            candidates, colours = model.next_token_and_prompt(fitted, top_k, temperature, top_p)
+        else:
+            candidates, colours = next_token_candidates(model, fitted, top_k, temperature, top_p), None
     except (ValueError, TypeError) as error:  # the hub's InputError is a ValueError
         return NextTokenState(device, prompt=prompt, message=str(error))
     latency = (time.perf_counter() - start) * 1000
