@@ -84,16 +84,29 @@ def test_learned_categories_beat_the_baseline_and_match_the_card(name, bars):
 
 
 @pytest.mark.slow
-def test_shipped_tokenizer_is_reproduced_by_the_configs_recipe():
+def test_shipped_tokenizer_still_fits_the_world_it_was_learned_before_the_redesign():
+    # The shared tokenizer was learned from the config's corpus at commit 62e1ac9, before the
+    # world-state stories and biographies were rewritten; the retrained models kept it, so that
+    # notebook 01's tables and every checkpoint agree on one vocabulary (configs/lecture-*.json
+    # say so). What must hold for today's corpus: nothing unknown, and about as few tokens per
+    # word as a tokenizer learned on today's corpus by the same recipe.
     import json
 
     from lecturekit.train.data import build_tokenizer, shared_lecture_tokenizer
     from lecturekit.train.pretrain import corpus_documents
 
     config = json.loads((checkpoint_dir("lecture-bert").parents[2] / "configs" / "lecture-bert.json").read_text())
+    assert "62e1ac9" in config["tokenizer"]["learned_from"]
     documents, _ = corpus_documents(config["corpus"])
+    shipped = shared_lecture_tokenizer()
     rebuilt = build_tokenizer(documents, num_merges=config["tokenizer"]["num_merges"])
-    assert rebuilt.get_vocab() == shared_lecture_tokenizer().get_vocab()
+    sample = documents[:3000]
+    words = sum(len(text.split()) for text in sample)
+    unknown = shipped.token_to_id("[UNK]")
+    shipped_ids = [ids for encoding in shipped.encode_batch(sample) for ids in encoding.ids]
+    assert unknown not in shipped_ids
+    rebuilt_count = sum(len(encoding.ids) for encoding in rebuilt.encode_batch(sample))
+    assert len(shipped_ids) / words < 1.03 * rebuilt_count / words
 
 
 def test_training_summary_reads_each_models_budget_from_its_config_and_card():
