@@ -224,7 +224,8 @@ def test_damaged_checkpoints_give_clear_errors(tokenizer, tmp_path):
 def tiny_config(tmp_path, **changes) -> dict:
     config = {
         "name": "tiny-bert", "objective": "mlm",
-        "model": {"d_model": 16, "n_heads": 2, "n_layers": 1, "d_ff": 32, "max_positions": 128,
+        # 256: with only 100 merges a three-person world-state probe is about 235 tokens.
+        "model": {"d_model": 16, "n_heads": 2, "n_layers": 1, "d_ff": 32, "max_positions": 256,
                   "dropout": 0.0, "attention_dropout": 0.0},
         "init": {"positions": "sinusoidal", "scale": 0.1},
         "corpus": {"words": 4000, "seed": 0},
@@ -251,7 +252,7 @@ def test_config_mistakes_are_caught_before_training(tmp_path):
     read_config(write_config(tmp_path, base))  # the good one passes
     for change, message in [
         ({"masking": {"noise_density": 0.3}}, "do not apply to objective 'mlm'"),
-        ({"block_size": 200}, "longer than the model's max_positions"),
+        ({"block_size": 300}, "longer than the model's max_positions"),
         ({"objective": "rnn"}, "objective must be one of"),
     ]:
         with pytest.raises(ConfigError, match=message):
@@ -291,7 +292,7 @@ def test_sinusoidal_init_sets_every_position_table(tmp_path, objective):
     tables = [m.position.weight for m in model.modules() if isinstance(m, Embeddings)]
     assert len(tables) == (2 if objective == "span" else 1)
     for table in tables:
-        assert torch.allclose(table, 0.1 * sinusoidal_positions(128, 16))
+        assert torch.allclose(table, 0.1 * sinusoidal_positions(256, 16))
     plain = build_model({**tiny_config(tmp_path), "init": {}}, 50)
     assert plain.embeddings.position.weight.std() < 0.05  # N(0, 0.02) as in BERT
 

@@ -139,12 +139,17 @@ def open_notebook(page, base: str, name: str, timeout: float = 90_000):
 
 
 def run_all_cells(page, timeout: float = 180_000):
-    """Run → Run All Cells, then wait until every code cell has an execution count."""
+    """Run → Run All Cells, then wait until every shown code cell has an execution count.
+
+    A cell whose input is collapsed (the exercises' worked solutions) shows a placeholder
+    whose prompt is also a .jp-InputPrompt but never gets a number, so only the input
+    areas' own prompts are read.
+    """
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click(timeout=10_000)
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click(timeout=10_000)
     page.wait_for_function(
         """() => {
-            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
             return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
         }""",
         timeout=timeout,
