@@ -348,3 +348,40 @@ def test_a_small_number_pattern_set_is_built_instead_of_hanging():
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
     assert len(items) == 37 and all(item.answer in item.candidates for item in items)
+
+
+class KnowsOnly:
+    """Knows one kind of trivia fact (by the world's own records) and guesses the first city otherwise."""
+
+    def __init__(self, world, fact):
+        self.fact = fact
+        self.born = {p.name: p.birthplace for p in world.people}
+        self.places = {p.name: p.city for p in world.universities + world.landmarks + world.restaurants}
+
+    def score_candidates(self, text, candidates):
+        if self.fact == "birthplace":
+            answer = next((city for name, city in self.born.items() if text.startswith(name)), None)
+        else:
+            answer = next((city for name, city in self.places.items() if name.lower() in text.lower()), None)
+        return [1.0 if word == answer else 0.0 for word in candidates]
+
+
+def test_trivia_is_scored_by_the_fact_it_asks(world):
+    from lecturekit.world.scoring import trivia_by_fact
+    from lecturekit.world.writers.trivia import fact_of
+
+    trivia = probes(world, "trivia")
+    born = {p.name for p in world.people}
+    for item in trivia:
+        asks_a_person = any(item.text.startswith(name) for name in born)
+        assert (fact_of(item) == "birthplace") == asks_a_person, item.text
+    table = trivia_by_fact({"knows birthplaces": KnowsOnly(world, "birthplace")}, trivia)
+    assert list(table.index) == ["birthplace", "university", "landmark", "restaurant"]
+    assert table["n"].sum() == len(trivia)
+    assert table.loc["birthplace", "knows birthplaces"] == 1.0
+    # Knowing where people were born tells nothing about where buildings are.
+    assert table.drop("birthplace")["knows birthplaces"].max() < 0.2
+    with pytest.raises(ValueError, match="not a trivia probe"):
+        fact_of(probes(world, "syntax")[0])
+    with pytest.raises(ValueError, match="no trivia probes"):
+        trivia_by_fact({"x": Constant()}, probes(world, "syntax"))

@@ -85,6 +85,31 @@ def score_probes(scorer, items: Sequence[ClozeItem], progress: bool = False):
     return pd.DataFrame(rows, columns=["category", *COLUMNS]).set_index("category")
 
 
+def trivia_by_fact(scorers: dict, items: Sequence[ClozeItem]):
+    """Top-1 on the trivia probes split by the fact asked (birthplace, university, ...).
+
+    ``scorers`` maps a column name to a model; ``items`` are trivia probes (others are
+    ignored). One row per kind of fact: n, each model's top-1, and the majority answer's.
+    """
+    import pandas as pd
+
+    from .writers.trivia import FACTS, fact_of
+
+    trivia = [item for item in items if item.category == "trivia"]
+    if not trivia:
+        raise ValueError("no trivia probes given: pass probes(world, 'trivia').")
+    if not scorers:
+        raise ValueError("give at least one model, as {'name': model}.")
+    table = pd.DataFrame({"fact": [fact_of(item) for item in trivia]})
+    for name, scorer in scorers.items():
+        ranks = rank_items(scorer, trivia)
+        table[name] = (ranks["rank"] == 1).to_numpy()
+    table["majority answer"] = ranks["baseline_correct"].to_numpy()
+    summary = table.groupby("fact").mean()
+    summary.insert(0, "n", table.groupby("fact").size())
+    return summary.reindex([f for f in FACTS if f in summary.index])
+
+
 def _acceptable_frequency(items) -> dict[str, Counter]:
     frequency: dict[str, Counter] = {}
     for item in items:

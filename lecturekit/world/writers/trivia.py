@@ -9,6 +9,7 @@ where someone was born.
 from __future__ import annotations
 
 import random
+import re
 
 from ..base import ClozeItem, cloze_item
 from ..facts import World
@@ -211,3 +212,28 @@ def probes(world: World, rng: random.Random, n: int) -> list[ClozeItem]:
         text = rng.choice(templates).format(country=world.cities[city], **fields)
         items.append(cloze_item("trivia", text, city, cities))
     return items
+
+
+FACTS = {"birthplace": PROBE_BIRTH, "university": PROBE_UNIVERSITY, "landmark": PROBE_LANDMARK,
+         "restaurant": PROBE_RESTAURANT}
+
+
+def _pattern(template: str) -> re.Pattern:
+    # Each {field} matches any text; everything else, the blank included, literally.
+    parts = re.split(r"\{\w+\}", template)
+    return re.compile("^" + ".+".join(re.escape(part) for part in parts) + "$")
+
+
+_PATTERNS = [(fact, _pattern(t)) for fact, templates in FACTS.items() for t in templates]
+
+
+def fact_of(item: ClozeItem) -> str:
+    """Which kind of fact a trivia probe asks for: birthplace, university, landmark or restaurant.
+
+    The trivia score mixes the four; a claim about one of them (say, birthplaces) must be
+    scored on that kind alone.
+    """
+    for fact, pattern in _PATTERNS:
+        if pattern.match(item.text):
+            return fact
+    raise ValueError(f"not a trivia probe of this world: {item.text!r}")
