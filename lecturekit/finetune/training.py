@@ -30,6 +30,7 @@ from .inputs import batch, check_examples, encode, label_classes, label_ids, tru
 from .methods import default_learning_rate
 
 EVALUATION_SAMPLE = 256  # training examples scored at each evaluation when no validation set is given
+OPTIMIZERS = ("adamw", "sgd", "adagrad")
 
 
 def _positive(name: str, value) -> int:
@@ -44,6 +45,23 @@ def minibatches(n: int, batch_size: int, generator: torch.Generator) -> Iterator
         order = torch.randperm(n, generator=generator).tolist()
         for start in range(0, n, batch_size):
             yield order[start:start + batch_size]
+
+
+def build_optimizer(name: str, network: torch.nn.Module, config: TrainConfig) -> torch.optim.Optimizer:
+    """AdamW (the default), SGD with momentum 0.9, or AdaGrad, over the trainable parameters.
+
+    All three get the same parameter groups (no weight decay on biases and norms)
+    and the loop's learning-rate schedule; only the update rule differs.
+    """
+    adamw = make_optimizer(network, config)
+    if name == "adamw":
+        return adamw
+    groups = [{"params": g["params"], "weight_decay": g["weight_decay"]} for g in adamw.param_groups]
+    if name == "sgd":
+        return torch.optim.SGD(groups, lr=config.learning_rate, momentum=0.9)
+    if name == "adagrad":
+        return torch.optim.Adagrad(groups, lr=config.learning_rate)
+    raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {name!r}.")
 
 
 @contextmanager
@@ -99,6 +117,7 @@ def train_classifier(
     progress: bool = True,
     device: str | torch.device | None = None,
     copy_model: bool = True,
+    optimizer: str = "adamw",
     **method_options,
 ) -> Classifier:
     """Fine-tune a classifier of ``texts`` into ``labels`` over ``model`` (from ``load_model``).
@@ -114,12 +133,16 @@ def train_classifier(
 
     The loaded model is not changed: its network is deep-copied and the copy is
     trained (``copy_model=False`` trains it in place, to save memory on a GPU).
+    ``optimizer``: "adamw" (default), "sgd" (momentum 0.9) or "adagrad"; the
+    default learning rate suits AdamW, so give one for the others.
     Runs on ``lecturekit.device()``, in bfloat16 autocast on CUDA, float32 elsewhere.
     """
     texts, labels = check_examples(texts, labels)
     classes = label_classes(labels)
     targets = label_ids(labels, classes)
     steps, batch_size = _positive("steps", steps), _positive("batch_size", batch_size)
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {optimizer!r}.")
     if validation is not None:
         validation_texts, validation_labels = check_examples(*validation)
         validation_targets = label_ids(validation_labels, classes)
@@ -145,7 +168,7 @@ def train_classifier(
         warmup_steps=steps // 10 if warmup_steps is None else warmup_steps, grad_clip=grad_clip,
         eval_every=eval_every or max(1, steps // 10), seed=seed,
     )
-    optimizer = make_optimizer(network, config)
+    update = build_optimizer(optimizer, network, config)
     history = FineTuneHistory(evaluated_on=evaluated_on)
     classifier = Classifier(model, network, classes, method, settings, max_tokens, history, 0.0, notes)
     target_device = classifier.device
@@ -169,13 +192,13 @@ def train_classifier(
     network.train()
     for step in range(steps):
         rate = config.learning_rate * warmup_cosine(step, config.warmup_steps, steps, config.min_lr_ratio)
-        for group in optimizer.param_groups:
+        for group in update.param_groups:
             group["lr"] = rate
         chosen = next(batches)
         ids, mask = batch([rows[i] for i in chosen], model.specials.pad, target_device)
         with explain_training_oom(network, method, batch_size):
-            loss = training_step(network, optimizer, ids, mask, targets[chosen].to(target_device), grad_clip)
-        optimizer.zero_grad(set_to_none=True)
+            loss = training_step(network, update, ids, mask, targets[chosen].to(target_device), grad_clip)
+        update.zero_grad(set_to_none=True)
         if loss != loss:  # NaN
             raise FloatingPointError(f"The loss became NaN at step {step + 1}; lower the learning rate.")
         history.step.append(step + 1)
