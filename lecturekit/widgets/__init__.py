@@ -20,6 +20,7 @@ _WIDGETS = {
     "AttentionMaskView": "attention_mask_view",
     "TemperatureDemo": "temperature_demo",
     "ComputeCalculator": "compute_calculator",
+    "FineTuneDashboard": "finetune_dashboard",
 }
 
 __all__ = list(_WIDGETS)
