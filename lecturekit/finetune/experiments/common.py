@@ -27,6 +27,7 @@ from typing import ClassVar
 import pandas as pd
 import torch
 
+from ..heads import DEFAULT_POOLING
 from ..inputs import label_classes
 
 HIDDEN_TITLE = "the film"
@@ -84,7 +85,8 @@ def pooling_for(model) -> str | None:
     200 steps [CLS] catches up (0.88). The experiments compare methods and starts,
     not poolings, so they read every encoder the way its pretraining trained it.
     """
-    return "mean" if getattr(model, "kind", None) in ("masked-lm", "encoder") else None
+    reads_first = DEFAULT_POOLING.get(getattr(model, "kind", None)) == "first"  # the library's encoders
+    return "mean" if reads_first else None
 
 
 def balanced_subsets(labels: list, sizes, seed: int) -> dict[int, list[int]]:
