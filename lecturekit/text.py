@@ -54,6 +54,16 @@ def display_token(token: str, space: str = " ") -> str:
     return token
 
 
+# How a table for people writes our BPE's end-of-word marker: "est</w>" reads as markup, and
+# dropping it would make "es" (inside a word) and "es</w>" (a word's end) look the same.
+END_OF_WORD_SHOWN = "_"
+
+
+def readable_piece(piece: str) -> str:
+    """A BPE piece for a people-facing table: "est</w>" -> "est_" (the word ends here)."""
+    return piece.replace(END_OF_WORD, END_OF_WORD_SHOWN)
+
+
 # Characters that reorder the text shown after them (the right-to-left override U+202E,
 # embeddings, isolates, marks). Escaping leaves them in place, so a pasted U+202E would
 # reverse the rest of a widget's line; shown as a visible tag instead, the learner sees

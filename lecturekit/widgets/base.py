@@ -18,7 +18,55 @@ import ipywidgets as widgets
 
 from ..text import escape
 
-__all__ = ["LectureWidget", "escape", "probability_bars_html"]
+__all__ = ["LectureWidget", "escape", "model_note_html", "probability_bars_html", "whole_number"]
+
+# Sentences true in the generated lecture world, which the lecture models have read (and
+# the real-world facts they have not): widgets start on these, so a lecture model is first
+# asked about what it could know.
+WORLD_SENTENCE = "Liam Larsen was born in Montreal."
+WORLD_PROMPT = "Liam Larsen was born in"
+REAL_WORLD_PROMPT = "The capital of France is"
+
+
+def knows_only_the_world(model) -> bool:
+    """Whether ``model`` is one of the lecture models, trained on the generated world alone."""
+    from ..hub.lecture import LECTURE_MODELS
+
+    return getattr(model, "name", None) in LECTURE_MODELS
+
+
+def model_note_html(model) -> str:
+    """A widget's header line saying what the model has read, so no one asks it the wrong world.
+
+    lecture-bert answers "The capital of France is [MASK]." with "great": it never read about
+    France. The note says so where the model is offered.
+    """
+    name = escape(getattr(model, "name", "the model"))
+    if knows_only_the_world(model):
+        text = (f"<b>{name}</b> has read only the generated lecture world (its people, places, stories and "
+                "reviews); it knows nothing of the real world. Ask it about that world, e.g. "
+                f"<i>{escape(WORLD_SENTENCE)}</i>")
+    else:
+        text = f"<b>{name}</b> was pretrained on real-world text; it has never read the lecture world."
+    return f"<div class='lk-model-note' style='color:#555;margin:2px 0 4px'>{text}</div>"
+
+
+def whole_number(value, name: str, low: int = 0, high: int = 2**63 - 1) -> int:
+    """``value`` as an int from ``low`` to ``high``, or a ValueError a learner can act on.
+
+    A number box accepts any digits: 99999999999999999999 used to reach torch and come back
+    as "Overflow when unpacking long long".
+    """
+    try:
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
+        number = None
+    if number is None or (number != value and not isinstance(value, str)):  # 2.5 is not a whole number
+        raise ValueError(f"The {name} box says {value!r}: a {name} must be a whole number from {low:,} to {high:,}.")
+    if not low <= number <= high:
+        raise ValueError(f"The {name} box says {number:,}: a {name} must be a whole number from {low:,} "
+                         f"to {high:,}.")
+    return number
 
 
 def drawable(text: str, missing: str = "\u25a1") -> str:

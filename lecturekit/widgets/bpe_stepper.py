@@ -13,7 +13,20 @@ from lecturekit.subword import END_OF_WORD, MergeStep, bpe_trace
 from lecturekit.subword.bpe import prepare_word_counts, word_to_symbols
 from lecturekit.subword.bpe_fast import apply_merges_fast
 
+from ..text import END_OF_WORD_SHOWN, readable_piece
 from .base import LectureWidget, escape
+
+
+def merges_table(trace: list[MergeStep]):
+    """The merges as a table for people: pieces with ``_`` for the end of a word, counts with commas."""
+    import pandas as pd
+
+    return pd.DataFrame({
+        "pair": [f"{readable_piece(m.pair[0])} + {readable_piece(m.pair[1])}" for m in trace],
+        "new token": [readable_piece(m.new_token) for m in trace],
+        "count": [f"{m.count:,}" for m in trace],
+        "word types changed": [f"{m.words_changed:,}" for m in trace],
+    }, index=pd.RangeIndex(1, len(trace) + 1, name="merge"))
 
 
 def segment_at_step(word: str, trace: list[MergeStep], step: int) -> list[str]:
@@ -43,8 +56,9 @@ def bpe_step_html(
     """The state of training after ``step`` merges, as HTML."""
     step = max(0, min(int(step), len(trace)))
     rows = "".join(
-        f"<tr><td>{index + 1}</td><td><code>{escape(m.pair[0])}</code> + <code>{escape(m.pair[1])}</code></td>"
-        f"<td><code>{escape(m.new_token)}</code></td><td>{m.count:,}</td><td>{m.words_changed:,}</td></tr>"
+        f"<tr><td>{index + 1}</td><td><code>{escape(readable_piece(m.pair[0]))}</code> + "
+        f"<code>{escape(readable_piece(m.pair[1]))}</code></td>"
+        f"<td><code>{escape(readable_piece(m.new_token))}</code></td><td>{m.count:,}</td><td>{m.words_changed:,}</td></tr>"
         for index, m in reversed(list(enumerate(trace[:step]))[-newest:])
     )
     table = (
@@ -56,7 +70,8 @@ def bpe_step_html(
     segmented = "".join(
         f"<li><code>{escape(word)}</code> → "
         + " ".join(
-            f'<span style="background:#dbeafe;border-radius:3px;padding:1px 4px;font-family:monospace">{escape(p)}</span>'
+            f'<span style="background:#dbeafe;border-radius:3px;padding:1px 4px;font-family:monospace">'
+            f'{escape(readable_piece(p))}</span>'
             for p in segment_at_step(word, trace, step)
         )
         + "</li>"
@@ -66,7 +81,8 @@ def bpe_step_html(
     return (
         f'<div class="lecturekit-bpe-stepper"><p><b>After {step} of {len(trace)} merges</b> · '
         f"vocabulary size {vocabulary_size(base, trace, step):,}</p>"
-        f"<p>Newest merges first:</p>{table}<p>How the words are cut now:</p><ul>{segmented}</ul></div>"
+        f"<p>Newest merges first (<code>{END_OF_WORD_SHOWN}</code> marks the end of a word, the lecture's "
+        f"<code>&lt;/w&gt;</code>):</p>{table}<p>How the words are cut now:</p><ul>{segmented}</ul></div>"
     )
 
 
@@ -93,11 +109,20 @@ class BPEStepper(LectureWidget):
         )
         self.words_box = widgets.Text(value=" ".join(words), description="Words",
                                       layout=widgets.Layout(width="60%"))
+        # One merge at a time from the room: a slider alone needs a steady hand on a touchpad.
+        self.back = widgets.Button(description="◀ one merge back", tooltip="undo the newest merge")
+        self.forward = widgets.Button(description="one merge more ▶", tooltip="apply the next merge")
+        self.back.on_click(lambda _: self.step(-1))
+        self.forward.on_click(lambda _: self.step(+1))
         self.output = widgets.HTML()
-        super().__init__([self.slider, self.words_box, self.output])
+        super().__init__([self.slider, widgets.HBox([self.back, self.forward]), self.words_box, self.output])
         self.slider.observe(lambda change: self._redraw(), names="value")
         self.words_box.observe(lambda change: self._redraw(), names="value")
         self._redraw()
+
+    def step(self, by: int) -> None:
+        """Move the slider ``by`` merges, staying within 0 .. the number of merges."""
+        self.slider.value = max(self.slider.min, min(self.slider.max, self.slider.value + by))
 
     def _redraw(self) -> None:
         self.output.value = bpe_step_html(

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..contextual import Occurrences, cluster_occurrences, cosine_matrix, occurrence_vectors
 from ..text import escape, words
-from .base import LectureWidget, drawable
+from .base import LectureWidget, drawable, model_note_html
 
 DEFAULT_SENTENCES = (
     "I want to record a song tonight.",
@@ -31,26 +31,32 @@ SWITCH_POOLINGS = ("mean", "last")
 # More sentences make a heatmap nobody can read on a slide, and the model call grows with
 # them: a pasted page of 100 lines took 27 s and drew a 6,000-pixel image.
 MAX_SENTENCES = 12
+# Figure text sized for the back of a room: at the PNG's 96 dpi a 13-point number is about
+# 17 pixels high (the 8-point numbers before were 9 pixels, unreadable when projected).
+CELL_FONT, LABEL_FONT, TITLE_FONT, DPI = 13, 13, 14, 96
 
 
 def similarity_figure(similarity: np.ndarray, labels: list[str], title: str):
     """A heatmap of a similarity matrix with the numbers written in the cells."""
     import matplotlib.pyplot as plt
 
-    size = 1.2 + 0.75 * len(labels)
+    size = 1.2 + 0.8 * len(labels)
     figure, axes = plt.subplots(figsize=(size + 2.5, size))
     # A fixed colour range (unless values go lower) keeps layers comparable as the slider moves.
     image = axes.imshow(similarity, vmin=min(0.5, float(similarity.min())), vmax=1, cmap="viridis")
     ticks = range(len(labels))
-    axes.set_xticks(ticks, [str(i + 1) for i in ticks])
-    axes.set_yticks(ticks, [f"{i + 1}. {drawable(_short(label))}" for i, label in enumerate(labels)])
+    axes.set_xticks(ticks, [str(i + 1) for i in ticks], fontsize=LABEL_FONT)
+    axes.set_yticks(ticks, [f"{i + 1}. {drawable(_short(label))}" for i, label in enumerate(labels)],
+                    fontsize=LABEL_FONT)
     for i in ticks:
         for j in ticks:
             value = similarity[i, j]
-            axes.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=8,
+            axes.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=CELL_FONT,
                       color="black" if value > 0.8 else "white")
-    axes.set_title(drawable(title), fontsize=10)
-    figure.colorbar(image, ax=axes, fraction=0.046, pad=0.04, label="cosine similarity")
+    axes.set_title(drawable(title), fontsize=TITLE_FONT)
+    colours = figure.colorbar(image, ax=axes, fraction=0.046, pad=0.04)
+    colours.set_label("cosine similarity", fontsize=LABEL_FONT)
+    colours.ax.tick_params(labelsize=LABEL_FONT)
     figure.tight_layout()
     return figure
 
@@ -63,7 +69,7 @@ def _figure_png(figure) -> str:
     import matplotlib.pyplot as plt
 
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=80, bbox_inches="tight")
+    figure.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight")
     plt.close(figure)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
@@ -123,7 +129,8 @@ class ContextualEmbeddingExplorer(LectureWidget):
         self.pooling_switch = widgets.ToggleButtons(options=list(SWITCH_POOLINGS), value=pooling,
                                                     description="Pieces")
         self.picture = widgets.HTML()
-        super().__init__([self.sentences_box, widgets.HBox([self.show_button, self.notice]),
+        self.header = widgets.HTML(model_note_html(model))
+        super().__init__([self.header, self.sentences_box, widgets.HBox([self.show_button, self.notice]),
                           self.word_picker, self.pooling_switch, self.layer_slider, self.picture])
         self._occurrences: Occurrences | None = None
         self._chosen = word.lower()  # the learner's choice, kept while other sentences are tried
@@ -188,4 +195,4 @@ class ContextualEmbeddingExplorer(LectureWidget):
         self._render()
 
     def static_html(self) -> str:
-        return self.picture.value
+        return self.header.value + self.notice.value + self.picture.value

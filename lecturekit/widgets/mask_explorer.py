@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..hub.kinds import not_supported_message
 from ..objectives import CORRUPTION_NAMES, mask_tokens
-from .base import LectureWidget
+from .base import WORLD_SENTENCE, LectureWidget, model_note_html
 from .mask_explorer_html import MaskState, Prediction, Sentence, token_label
 
 MAX_CHARACTERS = 5_000  # longer text is cut before tokenizing: a widget must answer at once
@@ -37,10 +37,10 @@ def prepare_sentence(model, text: str) -> Sentence:
     """
     if not isinstance(text, str):
         raise TypeError(f"The sentence must be text; got {type(text).__name__}.")
-    notice = ""
-    if len(text) > MAX_CHARACTERS:
+    notice, characters = "", len(text)
+    if characters > MAX_CHARACTERS:
         text = text[:MAX_CHARACTERS]
-        notice = f"Only the first {MAX_CHARACTERS:,} characters are used."
+        notice = f"The text has {characters:,} characters; only the first {MAX_CHARACTERS:,} characters are read."
     tokens = model.tokenize(text)
     if len(tokens) > model.max_length:
         specials = int(tokens.special.sum())
@@ -50,7 +50,11 @@ def prepare_sentence(model, text: str) -> Sentence:
         total = len(content)
         text = text[:cut]
         tokens = model.tokenize(text)
-        notice = (f"The text is {total} tokens long but {model.name} reads at most {model.max_length} "
+        # Both cuts are said: a token count alone ("1,771 tokens") hides that a 35,000-character
+        # paste was first cut to 5,000 characters.
+        counted = (f"The text is {total:,} tokens long" if not notice else
+                   f"{notice[:-1]}, and those are {total:,} tokens")
+        notice = (f"{counted}, but {model.name} reads at most {model.max_length} "
                   f"(special tokens included): only the first {keep} tokens are shown.")
     return Sentence(text, tokens, notice)
 
@@ -165,12 +169,12 @@ def mask_explorer_update(
     Problems a learner can cause (empty text, a model of the wrong kind, a text
     the model cannot read) come back as a message in the state, not as an error.
     """
-    device = str(getattr(model, "device", "cpu"))
+    device, header = str(getattr(model, "device", "cpu")), model_note_html(model)
     wrong = not_supported_message("fill_mask", model.name, model.kind)
     if wrong:
-        return MaskState(device, message=wrong)
+        return MaskState(device, message=wrong, header=header)
     if not isinstance(text, str) or not text.strip():
-        return MaskState(device)
+        return MaskState(device, header=header)
     start = time.perf_counter()
     try:
         sentence = prepare_sentence(model, text)
@@ -178,10 +182,10 @@ def mask_explorer_update(
         predictions = fill_masked(model, sentence, masked, top_k)
         corruption = corruption_of(model, sentence, seed) if show_corruption and sentence.maskable else None
     except (ValueError, TypeError) as error:  # the hub's InputError is a ValueError
-        return MaskState(device, message=str(error))
+        return MaskState(device, message=str(error), header=header)
     latency = (time.perf_counter() - start) * 1000
     note = retokenization_note(model, sentence, masked)  # after the timing: the widget's own check
-    return MaskState(device, sentence, masked, predictions, latency, corruption, note=note)
+    return MaskState(device, sentence, masked, predictions, latency, corruption, note=note, header=header)
 
 
 # ------------------------------------------------------------------- view
@@ -190,7 +194,7 @@ def mask_explorer_update(
 class MaskExplorer(LectureWidget):
     """A sentence as clickable token chips; masked chips get the model's top-k guesses."""
 
-    def __init__(self, model, text: str = "The capital of France is Paris.", masked: tuple = (),
+    def __init__(self, model, text: str = WORLD_SENTENCE, masked: tuple = (),
                  top_k: int = 5):
         """``masked``: token positions, or words whose tokens start masked (e.g. ``("Paris",)``)."""
         self.model = model

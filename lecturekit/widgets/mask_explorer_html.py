@@ -12,15 +12,19 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..text import display_token
+from ..text import display_token, neutralise_bidi
 from .base import escape, probability_bars_html
 
 HINT = "Type a sentence above, then click a token to mask it."
 
 
 def token_label(token: str, text: str) -> str:
-    """What a chip shows: the vocabulary entry, without space or end-of-word markers."""
-    return display_token(token).strip() or text or token
+    """What a chip shows: the vocabulary entry, without space or end-of-word markers.
+
+    A chip is a button whose label is plain text, not escaped HTML, so a bidi control is
+    neutralised here (a U+202E piece would otherwise reverse the chips after it).
+    """
+    return neutralise_bidi(display_token(token).strip() or text or token)
 
 
 @dataclass
@@ -90,12 +94,14 @@ def mask_explorer_html(
     message: str = "",
     chips: bool = True,
     note: str = "",
+    header: str = "",
 ) -> str:
     """The sentence with masked tokens marked, one bar chart per mask, notices, status.
 
-    ``chips=False`` leaves out the sentence (the live view shows it as buttons).
+    ``chips=False`` leaves out the sentence (the live view shows it as buttons). ``header`` is
+    trusted HTML (``model_note_html``: what the model has read).
     """
-    parts = [status_html(device, latency_ms)]
+    parts = [status_html(device, latency_ms), header]
     if message:
         parts.append(f"<div class='lk-message' style='color:#b00'>{escape(message)}</div>")
     if sentence is None or not sentence.maskable:
@@ -137,8 +143,9 @@ class MaskState:
     corruption: pd.DataFrame | None = None
     message: str = ""
     note: str = ""
+    header: str = ""  # what the model has read (base.model_note_html)
 
     def html(self, chips: bool = True) -> str:
         return mask_explorer_html(self.sentence, self.masked, self.predictions, device=self.device,
                                   latency_ms=self.latency_ms, corruption=self.corruption,
-                                  message=self.message, chips=chips, note=self.note)
+                                  message=self.message, chips=chips, note=self.note, header=self.header)

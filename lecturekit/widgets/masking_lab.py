@@ -24,7 +24,7 @@ from tokenizers import Tokenizer
 
 from ..objectives import mask_tokens, span_corruption, span_mask, teacher_forcing, whole_word_mask
 from ..text import display_token, escape
-from .base import LectureWidget
+from .base import LectureWidget, whole_number
 
 MAX_TOKENS = 48  # a table wider than this is no longer readable
 SCHEMES = ("token masking", "whole-word masking", "span masking", "span corruption", "causal LM")
@@ -181,6 +181,7 @@ def masking_lab_html(examples: dict[str, Example], notice: str = "", message: st
 
 def masking_lab_update(lab: LabTokenizer, text: str, mask_rate: float, mean_span_length: float, seed: int) -> str:
     try:
+        seed = whole_number(seed, "seed", 0, 2**64 - 1)  # what torch's generator holds
         examples, notice = masking_lab_examples(lab, text, mask_rate, mean_span_length, seed)
     except (ValueError, TypeError) as error:
         return masking_lab_html({}, message=str(error))
@@ -210,7 +211,7 @@ class MaskingLab(LectureWidget):
 
     def _update(self) -> None:
         self.view.value = masking_lab_update(self.lab, self.text.value, self.rate.value, self.span.value,
-                                             int(self.seed.value))
+                                             self.seed.value)
 
     def static_html(self) -> str:
         return self.view.value

@@ -13,7 +13,6 @@ Pure functions (unit-tested): ``fit_prompt``, ``next_token_candidates``,
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass, field
 
@@ -21,9 +20,19 @@ import ipywidgets as widgets
 import pandas as pd
 
 from ..hub.kinds import not_supported_message
-from .base import LectureWidget, escape, probability_bars_html
+from .base import (
+    REAL_WORLD_PROMPT,
+    WORLD_PROMPT,
+    LectureWidget,
+    escape,
+    knows_only_the_world,
+    model_note_html,
+    probability_bars_html,
+    whole_number,
+)
 from .mask_explorer import MAX_CHARACTERS
 from .mask_explorer_html import status_html
+from .next_token_prompt import prompt_colours_html, show_token, visible_whitespace  # noqa: F401 (re-exported)
 
 HINT = "Type a prompt above: the model shows which tokens it expects next."
 
@@ -68,58 +77,6 @@ def active_top_p(top_p: float | None) -> float | None:
     return None if top_p is None or top_p >= 1 else float(top_p)
 
 
-def _colour(probability: float) -> str:
-    """Red for surprising tokens, green for expected ones (log scale: 1e-4 .. 1); grey for
-    a first token with nothing before it to be predicted from."""
-    if math.isnan(probability):
-        return "#e6e6e6"
-    level = min(1.0, max(0.0, (math.log10(max(probability, 1e-12)) + 4) / 4))
-    hue = 120 * level
-    return f"hsl({hue:.0f}, 70%, 85%)"
-
-
-def visible_whitespace(text: str, at_end: bool = False) -> str:
-    """Whitespace the model reads but a page hides: newlines and tabs always, spaces at the end."""
-    shown = text.replace("\n", "⏎\n").replace("\t", "⇥")
-    if at_end:
-        stripped = shown.rstrip(" ")
-        shown = stripped + "␣" * (len(shown) - len(stripped))
-    return shown
-
-
-def prompt_colours_html(prompt: str, table: pd.DataFrame) -> str:
-    """The prompt with each token's characters coloured by its probability under the model.
-
-    A trailing space or newline changes what the model predicts (after "Paris is\n" the
-    next token is another line), so such whitespace is drawn, not hidden.
-    """
-    pieces, cursor = [], 0
-
-    def shown(start: int, end: int) -> str:
-        return escape(visible_whitespace(prompt[start:end], at_end=end >= len(prompt.rstrip(" "))))
-
-    for start, end, p in zip(table.start, table.end, table.probability, strict=True):
-        start, end = int(start), int(end)
-        if start < cursor or end <= start:
-            continue
-        pieces.append(shown(cursor, start))
-        title = "first token: nothing before it" if math.isnan(p) else f"p = {p:.3g}"
-        pieces.append(f"<span title='{title}' style='background:{_colour(p)};white-space:pre-wrap'>"
-                      f"{shown(start, end)}</span>")
-        cursor = end
-    pieces.append(shown(cursor, len(prompt)))
-    legend = ("<small style='color:#666'>colour = probability of each token given the tokens before it: "
-              f"<span style='background:{_colour(1e-4)}'>&nbsp;surprising&nbsp;</span> … "
-              f"<span style='background:{_colour(1.0)}'>&nbsp;expected&nbsp;</span></small>")
-    return (f"<div class='lk-prompt' style='font-family:monospace;white-space:pre-wrap;margin:4px 0'>"
-            f"{''.join(pieces)}</div>{legend}")
-
-
-def show_token(token: str) -> str:
-    """A candidate as the learner should read it: spaces and newlines made visible."""
-    return token.replace(" ", "␣").replace("\n", "⏎") or "∅"
-
-
 @dataclass
 class NextTokenState:
     device: str
@@ -133,13 +90,14 @@ class NextTokenState:
     generated: str = ""
     extra: list[str] = field(default_factory=list)
     top_p: float | None = None  # the nucleus the probabilities were cut to (None: not cut)
+    note: str = ""  # the header: what the model has read (HTML from model_note_html)
 
     def html(self) -> str:
         return next_token_html(self)
 
 
 def next_token_html(state: NextTokenState) -> str:
-    parts = [status_html(state.device, state.latency_ms)]
+    parts = [status_html(state.device, state.latency_ms), state.note]
     if state.message:
         parts.append(f"<div class='lk-message' style='color:#b00'>{escape(state.message)}</div>")
     if state.candidates is None:
@@ -168,12 +126,12 @@ def next_token_html(state: NextTokenState) -> str:
 def next_token_update(model, prompt: str, top_k: int = 10, temperature: float = 1.0,
                       top_p: float | None = None) -> NextTokenState:
     """From the prompt to what the widget shows; learner mistakes become messages."""
-    device = str(getattr(model, "device", "cpu"))
+    device, note = str(getattr(model, "device", "cpu")), model_note_html(model)
     wrong = not_supported_message("next_token", model.name, model.kind)
     if wrong:
-        return NextTokenState(device, message=wrong)
+        return NextTokenState(device, message=wrong, note=note)
     if not isinstance(prompt, str) or not prompt.strip():
-        return NextTokenState(device, prompt=prompt if isinstance(prompt, str) else "")
+        return NextTokenState(device, prompt=prompt if isinstance(prompt, str) else "", note=note)
     start = time.perf_counter()
     try:
         fitted, notice = fit_prompt(model, prompt)
@@ -183,20 +141,41 @@ def next_token_update(model, prompt: str, top_k: int = 10, temperature: float = 
         else:
             candidates, colours = next_token_candidates(model, fitted, top_k, temperature, top_p), None
     except (ValueError, TypeError) as error:  # the hub's InputError is a ValueError
-        return NextTokenState(device, prompt=prompt, message=str(error))
+        return NextTokenState(device, prompt=prompt, message=str(error), note=note)
     latency = (time.perf_counter() - start) * 1000
-    return NextTokenState(device, fitted, candidates, colours, temperature, notice, top_p=top_p, latency_ms=latency)
+    return NextTokenState(device, fitted, candidates, colours, temperature, notice, top_p=top_p, latency_ms=latency,
+                          note=note)
+
+
+def default_prompt(model) -> str:
+    """Where the explorer starts: a lecture model on its own world, a real model on the real one."""
+    return WORLD_PROMPT if knows_only_the_world(model) else REAL_WORLD_PROMPT
+
+
+def load_real_world_model():
+    """SmolLM2, the bundled model that has read real text (loaded only when the learner asks)."""
+    from ..hub import load_model
+
+    return load_model("smollm2-135m")
 
 
 # ------------------------------------------------------------------- view
 
 
 class NextTokenExplorer(LectureWidget):
-    """Prompt box, top-k next tokens (click one to append it), temperature, top-p, seeded streaming."""
+    """Prompt box, top-k next tokens (click one to append it), temperature, top-p, seeded streaming.
 
-    def __init__(self, model, prompt: str = "The capital of France is", top_k: int = 8,
-                 temperature: float = 1.0, seed: int = 0, max_new_tokens: int = 20, top_p: float = 1.0):
-        self.model = model
+    Two example buttons: one asks the widget's model about the lecture world, the other asks a
+    model that has read real text (``real_world``: a model, or None to load SmolLM2 on first click)
+    about the real one, so the room sees what each kind of pretraining taught.
+    """
+
+    def __init__(self, model, prompt: str | None = None, top_k: int = 8,
+                 temperature: float = 1.0, seed: int = 0, max_new_tokens: int = 20, top_p: float = 1.0,
+                 real_world=None):
+        self.model = self.home_model = model
+        self.real_world = real_world if real_world is not None or knows_only_the_world(model) else model
+        prompt = default_prompt(model) if prompt is None else prompt
         self.state: NextTokenState | None = None
         # One line, continuous_update=False: Enter submits (a newline would be read by the
         # model as part of the prompt), and so does leaving the box.
@@ -211,6 +190,14 @@ class NextTokenExplorer(LectureWidget):
         self.seed = widgets.IntText(value=seed, description="seed", layout=widgets.Layout(width="160px"))
         self.max_new_tokens = max_new_tokens
         self.generate = widgets.Button(description="generate (seeded)", icon="play")
+        self.world_example = widgets.Button(description=f"lecture world: {WORLD_PROMPT} … ({model.name})",
+                                            tooltip="what a model that read the lecture world expects")
+        self.real_example = widgets.Button(description=f"real world: {REAL_WORLD_PROMPT} … (smollm2-135m)"
+                                           if self.real_world is None else
+                                           f"real world: {REAL_WORLD_PROMPT} … ({self.real_world.name})",
+                                           tooltip="what a model that read real text expects")
+        self.world_example.on_click(lambda _: self.show_example(real=False))
+        self.real_example.on_click(lambda _: self.show_example(real=True))
         self.candidates = widgets.HBox(layout=widgets.Layout(flex_flow="row wrap"))
         self.view = widgets.HTML()
         self.prompt.observe(lambda change: self._update(), names="value")
@@ -218,10 +205,24 @@ class NextTokenExplorer(LectureWidget):
         self.temperature.observe(lambda change: self._update(), names="value")
         self.top_p.observe(lambda change: self._update(), names="value")
         self.generate.on_click(lambda button: self.stream())
-        super().__init__([self.prompt, widgets.HBox([self.top_k, self.temperature, self.top_p]),
-                          widgets.HBox([self.generate, self.seed]), self.candidates, self.view])
+        wrap = widgets.Layout(flex_flow="row wrap")
+        super().__init__([self.prompt, widgets.HBox([self.top_k, self.temperature, self.top_p], layout=wrap),
+                          widgets.HBox([self.generate, self.seed, self.world_example, self.real_example],
+                                       layout=widgets.Layout(flex_flow="row wrap")),
+                          self.candidates, self.view])
         self.add_class("lk-next-token-widget")
         self._update()
+
+    def show_example(self, real: bool) -> None:
+        """One click: the real-world prompt on a model that read real text, or the world prompt on ours."""
+        if real and self.real_world is None:
+            self.real_world = load_real_world_model()
+        self.model = self.real_world if real else self.home_model
+        prompt = REAL_WORLD_PROMPT if real else WORLD_PROMPT
+        if self.prompt.value == prompt:
+            self._update()  # the same text sends no change, but the model may have changed
+        else:
+            self.prompt.value = prompt
 
     def append(self, token: str) -> None:
         """Add a candidate to the prompt (the update follows from the prompt's change)."""
@@ -248,9 +249,10 @@ class NextTokenExplorer(LectureWidget):
             return ""
         written = ""
         try:
+            seed = whole_number(self.seed.value, "seed", 0, 2**64 - 1)  # what torch's generator holds
             for piece in self.model.stream(self.state.prompt, self.max_new_tokens,
                                            temperature=self.temperature.value, top_k=self.top_k.value,
-                                           seed=int(self.seed.value), top_p=active_top_p(self.top_p.value)):
+                                           seed=seed, top_p=active_top_p(self.top_p.value)):
                 written += piece
                 self.state.generated = written
                 self.view.value = self.state.html()
