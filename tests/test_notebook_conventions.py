@@ -14,9 +14,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+# Homework's released student copies are left out: `lecturekit homework release` writes them
+# unexecuted on purpose (only the check cells keep the output a right answer prints), and
+# tests/test_homework_release.py checks them. The instructor copies are kept in.
+RELEASED = ROOT / "notebooks" / "homework" / "released"
+NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb")
+                   if ".ipynb_checkpoints" not in p.parts and RELEASED not in p.parents)
 IDS = [str(p.relative_to(ROOT)) for p in NOTEBOOKS]
-LESSONS = [p for p in NOTEBOOKS if not p.name.startswith("00_")]
+# Homework is not a lesson: no summary or exercises, but questions marked in cell metadata
+# (tests/test_homework_notebooks.py holds its conventions).
+LESSONS = [p for p in NOTEBOOKS if not p.name.startswith("00_") and p.parent.name != "homework"]
 
 # Paths that only exist on one person's machine.
 ABSOLUTE_PATH = re.compile(r"(/work/|/root/|/home/\w|/Users/\w|/tmp/|[A-Z]:\\\\)")

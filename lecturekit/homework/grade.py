@@ -1,0 +1,127 @@
+"""Grade one submission: the student's cells, then the instructor's hidden tests, in one
+fresh kernel (nbclient). Run as ``python -m lecturekit.homework.grade`` by ``runner`` so
+that each submission gets its own process, memory limit and timeout.
+
+- The submission is read, never written: the kernel works in a temporary folder.
+- The student's cells run in their order, each under the per-cell time limit and all under
+  the per-notebook one; an error or a timeout does not stop the run (``allow_errors``), so
+  a broken answer costs only the questions that need it. Check cells are not run: what
+  they print does not count, so editing one changes nothing.
+- Then one cell per question from the instructor copy (matched by question id, not by
+  position) runs ``hidden_test`` on the student's function. Before each, every lecturekit
+  module is dropped from ``sys.modules``, so the test code and the references are imported
+  fresh from the installed package: redefining ``check`` or ``hidden_test``, or replacing
+  lecturekit's functions from a cell, does not reach them. The grade is read from the line
+  ``hidden_test`` prints in these cells only.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import DeadKernelError
+
+from .cells import assignment_of, hidden_source, mark, role
+from .questions import RESULT_MARK, questions
+
+GRADER_KEY = "lecturekit_grader"  # marks the cells the grader appends
+FRESH_IMPORTS = (
+    "import sys as _lk_sys\n"
+    "for _lk_name in [n for n in _lk_sys.modules if n == 'lecturekit' or n.startswith('lecturekit.')]:\n"
+    "    del _lk_sys.modules[_lk_name]\n"
+)
+
+
+def hidden_tests(instructor) -> dict[str, str]:
+    """question id -> the code of its hidden test, from the instructor copy."""
+    tests = {}
+    for cell in instructor.cells:
+        if role(cell) == "tests":
+            tests[mark(cell)["question"]] = hidden_source(cell)
+    if not tests:
+        raise ValueError("the instructor notebook has no hidden-test cells")
+    return tests
+
+
+def grading_notebook(submission, instructor) -> nbformat.NotebookNode:
+    """The notebook the kernel runs: the student's cells (checks left out), then the tests."""
+    if assignment_of(submission) != assignment_of(instructor):
+        raise ValueError(f"this submission is {assignment_of(submission)!r}, the instructor copy "
+                         f"{assignment_of(instructor)!r}")
+    cells = [nbformat.v4.new_code_cell(c.source) for c in submission.cells
+             if c.cell_type == "code" and role(c) != "check"]
+    for question, code in hidden_tests(instructor).items():
+        cell = nbformat.v4.new_code_cell(FRESH_IMPORTS + code)
+        cell.metadata[GRADER_KEY] = question
+        cells.append(cell)
+    metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3"},
+                "lecturekit": {"assignment": assignment_of(instructor)}}
+    return nbformat.v4.new_notebook(cells=cells, metadata=metadata)
+
+
+def _why_failed(cell, cell_timeout: float, stopped: str) -> str:
+    if stopped and not cell.get("outputs"):
+        return stopped
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            name = output.get("ename", "")
+            if name in ("KeyboardInterrupt", "CellTimeoutError"):
+                return f"stopped by the time limit ({cell_timeout:g} s per cell)"
+            if name == "NameError":
+                return f"{output.get('evalue', 'a name is not defined')} when the tests ran: keep the names the question asks for"
+            return f"the test could not run ({name})"
+    return f"stopped by the time limit ({cell_timeout:g} s per cell)"
+
+
+def read_results(executed, cell_timeout: float, stopped: str = "") -> dict[str, dict]:
+    """question id -> {points, max, hint}, from the grader's own cells only."""
+    known = questions(assignment_of(executed))
+    results = {}
+    for cell in executed.cells:
+        question = cell.metadata.get(GRADER_KEY)
+        if question is None:
+            continue
+        lines = [line for output in cell.get("outputs", []) if output.get("output_type") == "stream"
+                 for line in output.get("text", "").splitlines() if line.startswith(RESULT_MARK + " ")]
+        if lines:
+            found = json.loads(lines[-1][len(RESULT_MARK) + 1:])
+            results[question] = {"points": found["points"], "max": found["max"], "hint": found["hint"]}
+        else:
+            results[question] = {"points": 0, "max": known[question].points, "hint": _why_failed(cell, cell_timeout, stopped)}
+    return results
+
+
+def grade(submission_path, instructor_path, cell_timeout: float = 60, notebook_timeout: float = 300) -> dict:
+    """``{"total", "max", "questions": {id: {"points", "max", "hint"}}}`` for one submission."""
+    submission = nbformat.read(submission_path, as_version=4)
+    instructor = nbformat.read(instructor_path, as_version=4)
+    notebook = grading_notebook(submission, instructor)
+    deadline = time.monotonic() + notebook_timeout
+
+    def limit(cell) -> float:
+        if GRADER_KEY in cell.metadata:  # each hidden test has its own budget
+            return cell_timeout
+        return max(1.0, min(cell_timeout, deadline - time.monotonic()))
+
+    with tempfile.TemporaryDirectory(prefix="lecturekit-grading-") as workdir:
+        client = NotebookClient(notebook, timeout=cell_timeout, timeout_func=limit, allow_errors=True,
+                                interrupt_on_timeout=True, kernel_name="python3",
+                                resources={"metadata": {"path": workdir}})
+        stopped = ""
+        try:
+            client.execute()
+        except DeadKernelError:  # out of memory, or the student's code ended the process
+            stopped = "the kernel stopped before this test (out of memory, or the notebook ended Python)"
+    results = read_results(notebook, cell_timeout, stopped)
+    return {"total": sum(r["points"] for r in results.values()),
+            "max": sum(r["max"] for r in results.values()), "questions": results}
+
+
+if __name__ == "__main__":
+    submission_path, instructor_path, cell_timeout, notebook_timeout = sys.argv[1:5]
+    print(json.dumps(grade(submission_path, instructor_path, float(cell_timeout), float(notebook_timeout))))
