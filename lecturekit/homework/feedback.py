@@ -17,7 +17,7 @@ _MARKDOWN = re.compile(r"([\\`*_{}\[\]|#])")
 
 def escape(text) -> str:
     """Plain text, safe inside Markdown and the HTML it becomes."""
-    return _MARKDOWN.sub(r"\\\1", html.escape(str(text), quote=True)).replace("\n", " ")
+    return _MARKDOWN.sub(r"\\\1", html.escape(str(text), quote=False)).replace("\n", " ")
 
 
 def feedback_markdown(student: str, assignment: str, result: dict, notes=()) -> str:
