@@ -22,7 +22,7 @@ from lecturekit.widgets.base import (
     model_note_html,
     whole_number,
 )
-from lecturekit.widgets.bpe_stepper import BPEStepper, merges_table
+from lecturekit.widgets.bpe_stepper import BPEStepper, merges_table, readable_pieces
 from lecturekit.widgets.mask_explorer import MaskExplorer, mask_explorer_update, prepare_sentence
 from lecturekit.widgets.masking_lab import LabTokenizer, masking_lab_update
 from lecturekit.widgets.next_token_explorer import NextTokenExplorer, show_token
@@ -147,6 +147,7 @@ def test_merge_tables_are_written_for_people():
     text = table.to_string()
     assert "</w>" not in text and "303,090" in text and ".00" not in text
     assert table.index[0] == 1 and readable_piece("est</w>") == "est_"
+    assert readable_pieces(["lo", "west</w>"]) == "lo west_"
 
 
 def test_the_bpe_stepper_steps_one_merge_at_a_time():
@@ -193,3 +194,15 @@ def test_the_heatmap_draws_bidi_and_cjk_without_glyph_warnings():
     finally:
         logging.getLogger("matplotlib").removeHandler(handler)
     assert not [r for r in records if "Glyph" in r.getMessage()]
+
+
+def test_a_next_token_update_costs_one_forward_pass(gpt):
+    # The room waits on every Enter: two passes (table, then colours) made the update 2.16x the
+    # model's own call. The benchmark measures the time; this counts the passes.
+    from lecturekit.widgets.next_token_explorer import next_token_update
+
+    calls = []
+    gpt.module.register_forward_hook(lambda module, inputs, output: calls.append(1))
+    state = next_token_update(gpt, "The cat sat on the", 5)
+    assert state.candidates is not None and state.prompt_tokens is not None
+    assert len(calls) == 1

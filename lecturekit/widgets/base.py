@@ -23,7 +23,7 @@ __all__ = ["LectureWidget", "escape", "model_note_html", "probability_bars_html"
 # Sentences true in the generated lecture world, which the lecture models have read (and
 # the real-world facts they have not): widgets start on these, so a lecture model is first
 # asked about what it could know.
-WORLD_SENTENCE = "Liam Larsen was born in Montreal."
+WORLD_SENTENCE = "Everley University is a university in Berlin."
 WORLD_PROMPT = "Liam Larsen was born in"
 REAL_WORLD_PROMPT = "The capital of France is"
 

@@ -17,6 +17,11 @@ from ..text import END_OF_WORD_SHOWN, readable_piece
 from .base import LectureWidget, escape
 
 
+def readable_pieces(pieces) -> str:
+    """A word's pieces for a people-facing table: "lo west</w>" -> "lo west_"."""
+    return " ".join(readable_piece(piece) for piece in pieces)
+
+
 def merges_table(trace: list[MergeStep]):
     """The merges as a table for people: pieces with ``_`` for the end of a word, counts with commas."""
     import pandas as pd

@@ -132,6 +132,7 @@ class ContextualEmbeddingExplorer(LectureWidget):
         self.header = widgets.HTML(model_note_html(model))
         super().__init__([self.header, self.sentences_box, widgets.HBox([self.show_button, self.notice]),
                           self.word_picker, self.pooling_switch, self.layer_slider, self.picture])
+        self.add_class("lk-contextual-widget")
         self._occurrences: Occurrences | None = None
         self._chosen = word.lower()  # the learner's choice, kept while other sentences are tried
         self._offering = False

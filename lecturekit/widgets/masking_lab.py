@@ -207,6 +207,7 @@ class MaskingLab(LectureWidget):
         for control in (self.text, self.rate, self.span, self.seed):
             control.observe(lambda change: self._update(), names="value")
         super().__init__([self.text, widgets.HBox([self.rate, self.span, self.seed]), self.view])
+        self.add_class("lk-masking-lab-widget")
         self._update()
 
     def _update(self) -> None:
