@@ -91,7 +91,7 @@ def test_framing_per_model_kind(tokenizer):
         framed(tokenizer, "diffusion")
 
 
-@pytest.mark.parametrize("objective", ["mlm", "clm", "span"])
+@pytest.mark.parametrize("objective", ["mlm", "clm", "span", "prefix"])
 def test_batch_streams_are_reproducible_and_well_formed(tokenizer, objective):
     first = next(BatchStream(tokenizer, TEXTS, objective, block_size=16, batch_size=4, seed=3))
     again = next(BatchStream(tokenizer, TEXTS, objective, block_size=16, batch_size=4, seed=3))
@@ -110,6 +110,24 @@ def test_batch_streams_are_reproducible_and_well_formed(tokenizer, objective):
         assert (labels[:, 0] == sentinel).all()
 
 
+def test_prefix_lm_batches_split_each_block_into_what_the_encoder_reads_and_the_decoder_writes(tokenizer):
+    """The definition: prefix + [EOS] in, the rest of the same block + [EOS] out, nothing lost or added."""
+    stream = BatchStream(tokenizer, TEXTS, "prefix", block_size=16, batch_size=4, seed=5)
+    eos, pad = tokenizer.token_to_id("[EOS]"), tokenizer.token_to_id("[PAD]")
+    blocks = {tuple(block) for block in stream.examples}
+    lengths = []
+    for _ in range(5):
+        batch = next(stream)
+        for source, mask, target in zip(batch["input_ids"], batch["attention_mask"], batch["labels"], strict=True):
+            prefix = source[mask.bool()].tolist()
+            continuation = target[target != -100].tolist()
+            assert prefix[-1] == eos and continuation[-1] == eos and pad not in prefix
+            assert tuple(prefix[:-1] + continuation[:-1]) in blocks  # the two parts rebuild one block
+            assert len(prefix) >= 2 and len(continuation) >= 2  # neither part is empty
+            lengths.append(len(prefix) - 1)
+    assert len(set(lengths)) > 3  # the split point is drawn afresh, not fixed
+
+
 def test_too_little_text_is_a_clear_error(tokenizer):
     with pytest.raises(ValueError, match="too short"):
         BatchStream(tokenizer, ["tiny"], "clm", block_size=64, batch_size=2)
@@ -119,7 +137,8 @@ def test_too_little_text_is_a_clear_error(tokenizer):
 
 # ---------------------------------------------------------------- the loop
 
-@pytest.mark.parametrize("model_class,objective", [(LectureBERT, "mlm"), (LectureGPT, "clm"), (LectureT5, "span")])
+@pytest.mark.parametrize("model_class,objective",
+                         [(LectureBERT, "mlm"), (LectureGPT, "clm"), (LectureT5, "span"), (LectureT5, "prefix")])
 def test_training_lowers_the_loss(tokenizer, model_class, objective):
     torch.manual_seed(0)
     model = tiny(model_class, tokenizer.get_vocab_size())

@@ -21,6 +21,11 @@ from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers, proce
 
 from ..objectives.causal_lm import collate_causal_lm
 from ..objectives.masked_lm import collate_masked_lm
+from ..objectives.prefix_lm import (
+    PrefixLMExample,
+    collate_prefix_lm_encoder_decoder,
+    prefix_lm_example,
+)
 from ..objectives.span_corruption import collate_span_corruption, span_corruption
 from ..subword import END_OF_WORD, train_bpe
 from ..subword.pretokenize import WORD_PATTERN, split_words
@@ -94,22 +99,24 @@ def blocks(stream: list[int], length: int) -> list[list[int]]:
 class BatchStream:
     """Endless shuffled batches for one objective, reproducible from ``seed``.
 
-    ``objective`` is "mlm" (BERT masking, fresh each epoch), "clm" (causal LM) or
-    "span" (T5 span corruption, fresh each epoch).
+    ``objective`` is "mlm" (BERT masking, fresh each epoch), "clm" (causal LM),
+    "span" (T5 span corruption, fresh each epoch) or "prefix" (an encoder-decoder's
+    prefix LM: the encoder reads the block up to a point drawn afresh each epoch,
+    the decoder writes the rest).
     """
 
     def __init__(self, tokenizer: Tokenizer, documents: list[str], objective: str, block_size: int,
                  batch_size: int, seed: int = 0, mask_rate: float = 0.15, noise_density: float = 0.15,
                  mean_span_length: float = 3.0):
-        if objective not in ("mlm", "clm", "span"):
-            raise ValueError(f"objective must be 'mlm', 'clm' or 'span', not {objective!r}")
+        if objective not in ("mlm", "clm", "span", "prefix"):
+            raise ValueError(f"objective must be 'mlm', 'clm', 'span' or 'prefix', not {objective!r}")
         self.tokenizer, self.objective, self.batch_size = tokenizer, objective, batch_size
         self.mask_rate, self.noise_density, self.mean_span_length = mask_rate, noise_density, mean_span_length
         self.ids = {t: tokenizer.token_to_id(t) for t in [*SPECIAL_TOKENS, *SENTINELS]}
         self.vocab_size = tokenizer.get_vocab_size()
-        separator = {"mlm": "[SEP]", "clm": "[BOS]", "span": "[EOS]"}[objective]
-        # BERT's block gets [CLS] and a final [SEP]; T5's input gets [EOS] appended.
-        body = block_size - {"mlm": 2, "clm": 0, "span": 1}[objective]
+        separator = {"mlm": "[SEP]", "clm": "[BOS]", "span": "[EOS]", "prefix": "[EOS]"}[objective]
+        # BERT's block gets [CLS] and a final [SEP]; T5's input (and a prefix LM's two parts) gets [EOS].
+        body = block_size - {"mlm": 2, "clm": 0, "span": 1, "prefix": 1}[objective]
         self.examples = blocks(token_stream(tokenizer, documents, separator), body)
         if not self.examples:
             raise ValueError("the documents are too short for even one block; use more text or shorter blocks")
@@ -145,6 +152,13 @@ class BatchStream:
                 generator=self.generator)
         if self.objective == "clm":
             return collate_causal_lm(chunk, pad_id=ids["[PAD]"])
+        if self.objective == "prefix":
+            # Both parts end with [EOS]: the encoder's input as in span corruption, and the
+            # decoder's target so that it learns where to stop.
+            eos = ids["[EOS]"]
+            splits = [prefix_lm_example(block, generator=self.generator) for block in chunk]
+            examples = [PrefixLMExample([*e.prefix, eos, *e.continuation, eos], e.prefix_length + 1) for e in splits]
+            return collate_prefix_lm_encoder_decoder(examples, pad_id=ids["[PAD]"])
         examples = [
             span_corruption(block, [ids[s] for s in SENTINELS], noise_density=self.noise_density,
                             mean_span_length=self.mean_span_length, eos_id=ids["[EOS]"], generator=self.generator)

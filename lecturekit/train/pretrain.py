@@ -5,7 +5,7 @@ reproducible by running the same command again:
 
     {
       "name": "lecture-bert",                       # the model's name
-      "objective": "mlm",                           # mlm | clm | span
+      "objective": "mlm",                           # mlm | clm | span | prefix
       "model": {"preset": "bert_like", "d_model": 128, ...},   # TransformerConfig fields
       "corpus": {"words": 1000000, "seed": 0},      # lecturekit.world.build_corpus
       "tokenizer": {"path": "...tokenizer.json", "num_merges": 3000},
@@ -47,10 +47,12 @@ OBJECTIVES = {
     "mlm": (LectureBERT, "masked-lm", "bert_like"),
     "clm": (LectureGPT, "causal-lm", "gpt_like"),
     "span": (LectureT5, "encoder-decoder", "t5_like"),
+    "prefix": (LectureT5, "encoder-decoder", "t5_like"),  # an encoder-decoder trained as a prefix LM
 }
 VALIDATION_SHARE = 0.02
 # The masking settings a config may change, per objective (see BatchStream).
-MASKING_SETTINGS = {"mlm": {"mask_rate"}, "clm": set(), "span": {"noise_density", "mean_span_length"}}
+MASKING_SETTINGS = {"mlm": {"mask_rate"}, "clm": set(), "span": {"noise_density", "mean_span_length"},
+                    "prefix": set()}
 
 
 class ConfigError(ValueError):
