@@ -337,3 +337,17 @@ def test_pretrain_writes_a_checkpoint_and_a_truthful_card(tmp_path):
 
     model = load_lecture_checkpoint(out, torch.device("cpu"), torch.float32)
     assert model.kind == "masked-lm" and len(model.fill_mask("a [MASK] .")) > 0
+
+
+def test_the_objective_pair_differs_only_in_the_objective(tokenizer):
+    from lecturekit.train.objective_pair import as_language_model, objective_pair
+
+    pair = objective_pair(tokenizer, TEXTS * 4, steps=6, batch_size=4, block_size=32, d_model=32, n_layers=1)
+    span, prefix = pair["span"], pair["prefix"]
+    assert span.parameters == prefix.parameters
+    same = {k: v for k, v in span.settings.items() if k != "masking"}
+    assert same == {k: v for k, v in prefix.settings.items() if k != "masking"}  # same data, size, steps, seed
+    assert span.batches.examples == prefix.batches.examples  # the same blocks ...
+    assert span.history.tokens[-1] > 0 and prefix.history.tokens[-1] > 0
+    model = as_language_model(prefix, tokenizer)
+    assert model.kind == "encoder-decoder" and isinstance(model.generate("a cat", max_new_tokens=3), str)
