@@ -130,7 +130,10 @@ def check(question_id: str, answer) -> Shown:
 
 
 def hidden_test(question_id: str, answer, seed: int) -> Shown:
-    """The grader's test: judge on the instructor's seed and print the result line it reads."""
+    """The grader's test: judge on the instructor's seed, print the result line the grader
+    reads, and raise AssertionError unless full marks (what nbgrader counts as a failed test)."""
     result = score(question_id, answer, seed)
-    print(RESULT_MARK, json.dumps(asdict(result), ensure_ascii=False))
+    print(RESULT_MARK, json.dumps(asdict(result), ensure_ascii=False), flush=True)
+    if result.points < result.max:  # an error, so that nbgrader's autograde gives 0 for this cell too
+        raise AssertionError(result.message())
     return Shown(result.message())

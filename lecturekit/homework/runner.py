@@ -72,7 +72,10 @@ def grade_one(submission, student: str, source, limits: Limits = Limits(), threa
         assignment = assignment_of(nbformat.read(submission, as_version=4))
     except Exception as error:  # not a notebook, or not one of ours
         return Graded(student, "?", {"total": 0, "max": 0, "questions": {}}, notes=[f"not graded: {error}"])
-    instructor = find_instructor(assignment, source)
+    try:
+        instructor = find_instructor(assignment, source)
+    except FileNotFoundError as error:
+        return Graded(student, assignment, {"total": 0, "max": 0, "questions": {}}, notes=[f"not graded: {error}"])
     wall = limits.notebook_seconds + limits.cell_seconds * (len(questions(assignment)) + 1) + 30
     env = dict(os.environ)
     if threads:
