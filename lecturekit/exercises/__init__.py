@@ -37,7 +37,7 @@ from .base import (
 )
 
 NOTEBOOK_MODULES = ("subword_tokenization", "contextual_embeddings", "pretraining_objectives",
-                    "encoders_and_decoders", "fine_tuning", "scaling")
+                    "encoders_and_decoders", "fine_tuning", "decoders_and_prompting", "scaling")
 
 __all__ = ["NOTEBOOK_MODULES", "PLACEHOLDER", "Feedback", "all_checks", "check", "run_check"]
 
