@@ -93,7 +93,8 @@ def qa_batch(model, questions: Sequence, device=None) -> dict[str, torch.Tensor]
             "labels": labels.to(device)}
 
 
-def _loss(module, batch: dict, kind: str) -> torch.Tensor:
+def qa_loss(module, batch: dict, kind: str) -> torch.Tensor:
+    """Cross-entropy on the answer tokens of a ``qa_batch`` (any module with the Hugging Face signature)."""
     if kind == "encoder-decoder":
         return module(**batch).loss
     logits = module(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
@@ -130,7 +131,7 @@ def fine_tune_qa(model, questions: Sequence, *, steps: int = 300, batch_size: in
             order += torch.randperm(len(questions), generator=generator).tolist()
         chosen, order = order[:batch_size], order[batch_size:]
         batch = qa_batch(tuned, [questions[i] for i in chosen])
-        loss = _loss(tuned.module, batch, tuned.kind)
+        loss = qa_loss(tuned.module, batch, tuned.kind)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(tuned.module.parameters(), 1.0)
