@@ -190,12 +190,11 @@ class NextTokenExplorer(LectureWidget):
         self.seed = widgets.IntText(value=seed, description="seed", layout=widgets.Layout(width="160px"))
         self.max_new_tokens = max_new_tokens
         self.generate = widgets.Button(description="generate (seeded)", icon="play")
-        self.world_example = widgets.Button(description=f"lecture world: {WORLD_PROMPT} … ({model.name})",
-                                            tooltip="what a model that read the lecture world expects")
-        self.real_example = widgets.Button(description=f"real world: {REAL_WORLD_PROMPT} … (smollm2-135m)"
-                                           if self.real_world is None else
-                                           f"real world: {REAL_WORLD_PROMPT} … ({self.real_world.name})",
-                                           tooltip="what a model that read real text expects")
+        real_name = "smollm2-135m" if self.real_world is None else self.real_world.name
+        self.world_example = widgets.Button(description=f"lecture-world example ({model.name})",
+                                            tooltip=f"{model.name} on '{WORLD_PROMPT}'")
+        self.real_example = widgets.Button(description=f"real-world example ({real_name})",
+                                           tooltip=f"{real_name} on '{REAL_WORLD_PROMPT}'")
         self.world_example.on_click(lambda _: self.show_example(real=False))
         self.real_example.on_click(lambda _: self.show_example(real=True))
         self.candidates = widgets.HBox(layout=widgets.Layout(flex_flow="row wrap"))

@@ -126,6 +126,35 @@ def lab_page(browser, lab_server):
     context.close()
 
 
+@pytest.fixture
+def projector_page(browser, lab_server):
+    """Like ``lab_page``, at a projector's size: 1280 x 720 CSS pixels drawn at 1.5 device scale."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, device_scale_factor=1.5)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
+    page.on("console", lambda msg: errors.append(f"console.{msg.type}: {msg.text}") if msg.type == "error" else None)
+    page.on("dialog", lambda dialog: (errors.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+    page.errors = errors
+    yield page
+    context.close()
+
+
+def widget_screenshot(locator, name: str) -> Path:
+    """The screen as a room sees it, with the widget's top at the top, into artifacts/.
+
+    (An element screenshot of a widget taller than the screen comes out blank: JupyterLab
+    does not paint cells scrolled out of its notebook panel.)
+    """
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / name
+    locator.scroll_into_view_if_needed(timeout=30_000)
+    locator.evaluate("element => element.scrollIntoView({block: 'start'})")
+    locator.page.wait_for_timeout(300)
+    locator.page.screenshot(path=str(path), full_page=False)
+    return path
+
+
 def open_notebook(page, base: str, name: str, timeout: float = 90_000):
     """Open a notebook in JupyterLab and wait until its kernel is idle."""
     page.goto(f"{base}/lab/tree/{name}?token={TOKEN}&reset")

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from .conftest import ROOT, open_notebook, run_all_cells, screenshot
+from .conftest import ROOT, open_notebook, run_all_cells, screenshot, widget_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -89,7 +89,9 @@ def _set_sentence(page, text: str) -> None:
     assert box.input_value() == text
 
 
-def test_mask_explorer_live_in_jupyterlab(lab_page, lab_server, expected):
+def test_mask_explorer_live_in_jupyterlab(projector_page, lab_server, expected):
+    # At a projector's size (1280 x 720 at 1.5 device scale), so the widget pictures are what a room sees.
+    lab_page = projector_page
     try:
         _check_mask_explorer(lab_page, lab_server, *expected)
     except Exception:
@@ -138,6 +140,8 @@ def _check_mask_explorer(page, lab_server, chip, expected_top):
     assert f"(was '{first_chip}')" in root.locator(".lk-predictions").inner_text()
     screenshot(page, "04_mask_explorer_escaped.png")
     _check_next_token_box(page)
+    _check_huge_seed(page)
+    _widget_pictures(page)
     assert page.errors == [], page.errors
 
 
@@ -164,3 +168,38 @@ def _check_next_token_box(page) -> None:
     shown = _next_token_prompt(page, "abc \u202e def")
     assert "[U+202E]" in shown and "\u202e" not in shown
     screenshot(page, "04_next_token_bidi.png")
+
+
+def _check_huge_seed(page) -> None:
+    """A seed no generator holds gets a sentence saying which seeds work, not torch's overflow."""
+    root = page.locator(".lk-masking-lab-widget >> nth=0")
+    root.scroll_into_view_if_needed(timeout=30_000)
+    box = root.locator("input[type='number']").first  # the seed box
+    box.fill("99999999999999999999")
+    box.press("Enter")
+    page.wait_for_function(
+        "() => document.querySelector('.lk-masking-lab-widget .lk-message') !== null", timeout=30_000)
+    message = root.locator(".lk-message").inner_text()
+    assert "a seed must be a whole number from 0" in message and "Overflow" not in message
+    widget_screenshot(root, "04_masking_lab_huge_seed_projector.png")
+    box.fill("3")
+    box.press("Enter")
+    page.wait_for_function(
+        "() => document.querySelector('.lk-masking-lab-widget .lk-message') === null", timeout=30_000)
+
+
+def _widget_pictures(page) -> None:
+    """Each kind of widget in notebook 04 at a projector's size, for a person to look at."""
+    for selector, name in [(".lk-masking-lab-widget", "04_masking_lab"), (".lk-mask-explorer-widget", "04_mask_explorer"),
+                           (".lk-next-token-widget", "04_next_token_smollm2"),
+                           (".lk-next-token-widget >> nth=1", "04_next_token_lecture_gpt")]:
+        widget_screenshot(page.locator(selector).first if ">>" not in selector else page.locator(selector),
+                          f"{name}_projector.png")
+    # One click from lecture-gpt to a model that has read real text, on a real-world prompt.
+    lecture_gpt = page.locator(".lk-next-token-widget >> nth=1")
+    lecture_gpt.get_by_role("button", name="real-world example (smollm2-135m)").click()
+    page.wait_for_function(
+        "() => document.querySelectorAll('.lk-next-token-widget')[1].innerText.includes('real-world text')",
+        timeout=30_000)
+    assert lecture_gpt.locator("input[type='text']").first.input_value() == "The capital of France is"
+    widget_screenshot(lecture_gpt, "04_next_token_real_world_example_projector.png")

@@ -6,18 +6,21 @@ import re
 
 import pytest
 
-from .conftest import open_notebook, run_all_cells, screenshot
+from .conftest import open_notebook, run_all_cells, widget_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def test_temperature_widget_works_in_jupyterlab(lab_page, lab_server):
-    page = lab_page
+def test_temperature_widget_works_in_jupyterlab(projector_page, lab_server):
+    page = projector_page  # what a room sees: 1280 x 720 at 1.5 device scale
     open_notebook(page, lab_server, "00_welcome.ipynb")
     run_all_cells(page)
     slider = page.locator(".widget-slider").first
     slider.wait_for(timeout=30_000)
-    bars = page.locator(".jp-OutputArea-output table").first
+    # At a projector's 720 pixels JupyterLab paints only the cells in view: scroll to the widget.
+    slider.scroll_into_view_if_needed(timeout=30_000)
+    bars = page.locator(".jp-OutputArea-output:has(.widget-slider) table").first
+    bars.wait_for(timeout=30_000)
     assert "temperature 1" in bars.inner_text()
     # Drag the slider: keyboard steps are exact and do not depend on pixel sizes.
     handle = page.locator(".widget-slider .noUi-handle").first
@@ -30,5 +33,5 @@ def test_temperature_widget_works_in_jupyterlab(lab_page, lab_server):
     )
     caption = page.locator(".jp-OutputArea-output table caption").first.inner_text()
     assert re.search(r"temperature 0\.\d+", caption), caption
-    screenshot(page, "00_welcome_widget.png")
+    widget_screenshot(page.locator(".jp-OutputArea-output:has(.jupyter-widgets)").first, "00_welcome_widget_projector.png")
     assert page.errors == [], page.errors
