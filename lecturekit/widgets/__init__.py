@@ -21,6 +21,7 @@ _WIDGETS = {
     "TemperatureDemo": "temperature_demo",
     "ComputeCalculator": "compute_calculator",
     "FineTuneDashboard": "finetune_dashboard",
+    "QuestionAnswerer": "question_answerer",
 }
 
 __all__ = list(_WIDGETS)
