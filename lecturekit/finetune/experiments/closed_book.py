@@ -149,7 +149,8 @@ def closed_book(models=("lecture-gpt",), seeds=(0, 1, 2), recipe=None, test=None
                     log(f"{pretrained.name} {init} seed {seed}: {result}")
     baseline = {"answer": split.baseline_answer, "correct": sum(q.answer == split.baseline_answer for q in test),
                 "total": len(test)}
-    settings = {"models": list(models), "seeds": list(seeds), **recipe, "fine-tuning questions": len(fit),
+    names = [m if isinstance(m, str) else m.name for m in models]
+    settings = {"models": names, "seeds": list(seeds), **recipe, "fine-tuning questions": len(fit),
                 "held-out questions": len(test), "prompt": prompt_for("Where was X born?")}
     return ClosedBookResult(rows, baseline, settings, time.perf_counter() - started, answers)
 

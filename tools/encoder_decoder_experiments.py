@@ -1,0 +1,135 @@
+"""Notebook 06's pretraining experiments, with their settings and timings.
+
+    python tools/encoder_decoder_experiments.py pair       # prefix LM vs span corruption (~30 min on 1 CPU core)
+    python tools/encoder_decoder_experiments.py salient    # random vs salient spans, continuing lecture-t5
+
+pair: two LectureT5 of one size pretrained on the lecture world's biographies and
+place descriptions (the trivia documents of the shipped models' corpus), alike
+but for the objective; each is then scored on the held-out people's birthplaces
+as a cloze in its own format, and fine-tuned on the birthplace questions (the
+closed-book recipe, three seeds) and scored on the held-out people.
+
+salient: lecture-t5 continued for the same steps on the same documents twice,
+hiding random spans or the world's entities (same share of tokens), then the
+same closed-book fine-tuning and held-out score.
+
+Writes lecturekit/finetune/results/encoder_decoder_cpu.json (other experiments
+already in the file are kept).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+import time
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent.parent / "lecturekit" / "finetune" / "results" / "encoder_decoder_cpu.json"
+PAIR = {"steps": 3000, "batch_size": 16, "block_size": 128, "d_model": 128, "n_layers": 2, "learning_rate": 1e-3,
+        "seed": 0}
+SALIENT = {"steps": 1000, "batch_size": 16, "block_size": 128, "learning_rate": 3e-4, "noise_density": 0.4, "seed": 0}
+
+
+def trivia_documents():
+    from lecturekit.train.pretrain import read_config
+    from lecturekit.world import build_corpus
+
+    corpus = read_config("configs/lecture-t5.json")["corpus"]
+    return [d.text for d in build_corpus(corpus["words"], seed=corpus.get("seed", 0)).documents
+            if d.category == "trivia"]
+
+
+def run_pair(seeds, log=print) -> dict:
+    from lecturekit.finetune.experiments.closed_book import closed_book, knows_birthplaces
+    from lecturekit.train.data import shared_lecture_tokenizer
+    from lecturekit.train.objective_pair import LABELS, as_language_model, objective_pair
+    from lecturekit.world.splits import birthplace_qa
+
+    started = time.perf_counter()
+    documents, tokenizer, split = trivia_documents(), shared_lecture_tokenizer(), birthplace_qa()
+    pair = objective_pair(tokenizer, documents, **PAIR)
+    out = {"settings": {**PAIR, "documents": len(documents), "data": pair["span"].settings["data"]}, "models": {}}
+    for objective, run in pair.items():
+        model = as_language_model(run, tokenizer, name=LABELS[objective])
+        known = knows_birthplaces(model, split.test, style=objective)
+        result = closed_book([model], seeds=tuple(seeds), log=log)
+        out["models"][objective] = {
+            "parameters": run.parameters, "final training loss": run.history.train_loss[-1],
+            "tokens": run.history.tokens[-1], "cloze": {"correct": int(known["correct"].sum()), "total": len(known)},
+            "closed_book": result.to_dict()}
+        log(f"{LABELS[objective]}: cloze {int(known['correct'].sum())}/{len(known)}; {result.table().iloc[0].to_dict()}")
+    out["seconds"] = time.perf_counter() - started
+    return out
+
+
+def run_salient(seeds, base_model: str = "lecture-t5", log=print) -> dict:
+    import copy
+
+    from lecturekit import load_model
+    from lecturekit.finetune.experiments.closed_book import closed_book, knows_birthplaces
+    from lecturekit.train.data import BatchStream, shared_lecture_tokenizer
+    from lecturekit.train.loop import TrainConfig, train
+    from lecturekit.train.salient import SalientSpanStream
+    from lecturekit.world import make_world
+    from lecturekit.world.splits import birthplace_qa
+
+    started = time.perf_counter()
+    documents, tokenizer, split = trivia_documents(), shared_lecture_tokenizer(), birthplace_qa()
+    settings = dict(SALIENT)
+    base = load_model(base_model, device="cpu")
+    out = {"settings": {**settings, "documents": len(documents), "base model": base_model}, "arms": {}}
+    for arm in ("random", "salient"):
+        args = dict(block_size=settings["block_size"], batch_size=settings["batch_size"], seed=settings["seed"],
+                    noise_density=settings["noise_density"])
+        if arm == "salient":
+            stream = SalientSpanStream(tokenizer, documents, make_world(0), **args)
+        else:
+            stream = BatchStream(tokenizer, documents, "span", **args)
+        model = copy.copy(base)
+        model.module = copy.deepcopy(base.module).train()
+        model.name = f"lecture-t5 + {arm} spans"
+        config = TrainConfig(steps=settings["steps"], learning_rate=settings["learning_rate"],
+                             warmup_steps=settings["steps"] // 10, eval_every=settings["steps"], seed=settings["seed"])
+        history = train(model.module, stream, config, device="cpu", progress=False)
+        model.module.eval()
+        known = knows_birthplaces(model, split.test)
+        result = closed_book([model], seeds=tuple(seeds), log=log)
+        share = stream.hidden_share if arm == "salient" else settings["noise_density"]
+        out["arms"][arm] = {"hidden share": share, "final training loss": history.train_loss[-1],
+                            "cloze": {"correct": int(known["correct"].sum()), "total": len(known)},
+                            "closed_book": result.to_dict()}
+        log(f"{arm}: cloze {int(known['correct'].sum())}/{len(known)}; {result.table().iloc[0].to_dict()}")
+    out["seconds"] = time.perf_counter() - started
+    return out
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("experiments", nargs="+", choices=["pair", "salient"])
+    parser.add_argument("--seeds", nargs="*", type=int, default=[0, 1, 2])
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--t5", default="lecture-t5",
+                        help="the encoder-decoder salient continues from (a name, or lecture:<checkpoint folder>)")
+    parser.add_argument("--threads", type=int, help="torch CPU threads (default: torch's own choice)")
+    args = parser.parse_args(argv)
+
+    import torch
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    data = json.loads(args.out.read_text()) if args.out.is_file() else {}
+    for name in args.experiments:
+        data[name] = run_pair(args.seeds) if name == "pair" else run_salient(args.seeds, args.t5)
+    given = sys.argv[1:] if argv is None else list(argv)
+    data.setdefault("commands", []).append(
+        "python " + " ".join(shlex.quote(a) for a in ["tools/encoder_decoder_experiments.py", *given]))
+    data["device"] = f"cpu, torch {torch.__version__}"
+    args.out.write_text(json.dumps(data, indent=1) + "\n")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
