@@ -19,10 +19,10 @@ RESULTS_DIR = Path(__file__).resolve().parent.parent / "results"
 EXPERIMENTS = {
     "icl_curves": {"ks": [0, 1, 2, 4, 8, 16], "items": 20, "seeds": [0, 1]},
     "nli": {"n_train": 210, "n_test": 90, "per_person": 3, "steps": 300, "seeds": [0, 1, 2]},
-    "classification": {"sizes": [4, 8, 16, 32], "test_items": 100, "seeds": [0, 1], "steps": 60},
+    "classification": {"sizes": [4, 8, 16], "test_items": 60, "seeds": [0], "steps": 60},
     "scratchpad_sum": {"task": "sum", "terms": 5, "steps": 1500, "seeds": [0]},
     "scratchpad_chain": {"task": "chain", "terms": 5, "steps": 1500, "seeds": [0]},
-    "cot_prompting": {"k": 4, "items": 60, "seed": 0},
+    "cot_prompting": {"k": 4, "items": 40, "seed": 0},
 }
 
 
@@ -87,6 +87,7 @@ def load_results(name_or_path="cpu") -> dict:
     tables = {}
     for name, entry in data["results"].items():
         table = pd.DataFrame(entry["rows"])
-        table.attrs.update(entry["attrs"], settings=entry["settings"], seconds=entry["seconds"])
+        table.attrs.update(entry["attrs"])
+        table.attrs.update({"experiment settings": entry["settings"], "seconds": entry["seconds"]})
         tables[name] = table
     return {**data, "results": tables}
