@@ -23,8 +23,8 @@ def register(commands) -> None:
     grade.add_argument("--out", default="graded", help="folder for feedback and gradebook.csv (default: graded)")
     grade.add_argument("--json", action="store_true", help="print each grade as JSON, one line per submission")
     grade.add_argument("--workers", type=int, default=1, help="submissions graded at once (default 1)")
-    grade.add_argument("--cell-timeout", type=float, default=120, help="seconds per cell and per hidden test")
-    grade.add_argument("--notebook-timeout", type=float, default=300, help="seconds for all the student's cells")
+    grade.add_argument("--cell-timeout", type=float, default=300, help="seconds per cell and per hidden test")
+    grade.add_argument("--notebook-timeout", type=float, default=900, help="seconds for all the student's cells")
     grade.add_argument("--memory-mb", type=int, default=6144, help="address-space limit per submission")
     grade.set_defaults(run=run_grade)
 

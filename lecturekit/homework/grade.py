@@ -96,7 +96,7 @@ def read_results(executed, cell_timeout: float, stopped: str = "") -> dict[str, 
     return results
 
 
-def grade(submission_path, instructor_path, cell_timeout: float = 120, notebook_timeout: float = 300) -> dict:
+def grade(submission_path, instructor_path, cell_timeout: float = 300, notebook_timeout: float = 900) -> dict:
     """``{"total", "max", "questions": {id: {"points", "max", "hint"}}}`` for one submission."""
     submission = nbformat.read(submission_path, as_version=4)
     instructor = nbformat.read(instructor_path, as_version=4)

@@ -24,8 +24,8 @@ from .questions import questions
 
 @dataclass(frozen=True)
 class Limits:
-    cell_seconds: float = 120
-    notebook_seconds: float = 300
+    cell_seconds: float = 300
+    notebook_seconds: float = 900
     memory_mb: int = 6144  # address space; torch alone maps about 2 GB
 
 
