@@ -145,3 +145,23 @@ def test_with_few_labels_prompting_beats_the_fine_tuned_small_decoder():
     assert (prompted - tuned > 0.05).all()
     assert (tuned < COMMITTED["classification"].attrs["majority"] + 0.15).all()  # "near the majority label"
     assert prompted[16] < prompted[4]  # "falls as the prompt grows"
+    assert tuned[4] < table["scratch lecture-gpt"][4]  # "not clearly above its random twin (below it at 4 labels)"
+
+
+def test_the_pronoun_probe_reads_what_notebook_07_says():
+    # lecture-gpt: near 0.5 (text without skew); SmolLM2 in one frame: "she" after every profession,
+    # yet more "he" after the male-stereotyped ones on average.
+    from lecturekit.hub import load_model
+    from lecturekit.prompting.experiments.bias import (
+        CONTEXTS,
+        REAL_PROFESSIONS_HE,
+        REAL_PROFESSIONS_SHE,
+        pronoun_preference,
+    )
+
+    smol = pronoun_preference(load_model("smollm2-135m", device="cpu"), REAL_PROFESSIONS_HE, REAL_PROFESSIONS_SHE,
+                              contexts=CONTEXTS[:1])
+    assert (smol["share he"] < 0.35).all()
+    means = smol.groupby("stereotype")["share he"].mean()
+    assert means["he"] > means["she"]
+    assert abs(pronoun_preference(load_model("lecture-gpt", device="cpu")).attrs["model skew"] - 0.5) < 0.05
