@@ -55,6 +55,10 @@ WRONG = {
     "parameters_for_100_a100_hours": 70e9,
     "lecture_gpt_hours_at_20_tokens_per_parameter": 0.6,
     "token_growth_for_100x_budget": 100,
+    "two_shot_prompt": "wet =>\ncold => hot\nup => down",
+    "nucleus_size": 2,
+    "contextual_calibration": lambda p, p_cf: p,
+    "chain_scratch_pad": "8,15,45;45",
 }
 
 

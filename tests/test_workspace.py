@@ -66,9 +66,9 @@ def test_reset_restores_the_lesson_and_keeps_a_backup(lessons, tmp_path):
 
 
 def test_reset_of_an_unknown_lesson_lists_the_valid_ones(lessons, tmp_path, capsys):
-    with pytest.raises(ValueError, match=r"no lesson '7'.*00, 03"):
-        workspace.reset("7", lessons, tmp_path / "copy")
-    assert cli_main(["reset", "7", "--folder", str(tmp_path / "copy")]) == 2
+    with pytest.raises(ValueError, match=r"no lesson '99'.*00, 03"):
+        workspace.reset("99", lessons, tmp_path / "copy")
+    assert cli_main(["reset", "99", "--folder", str(tmp_path / "copy")]) == 2
     assert "no lesson" in capsys.readouterr().err
 
 

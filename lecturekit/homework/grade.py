@@ -109,8 +109,11 @@ def grade(submission_path, instructor_path, cell_timeout: float = 300, notebook_
         return max(1.0, min(cell_timeout, deadline - time.monotonic()))
 
     with tempfile.TemporaryDirectory(prefix="lecturekit-grading-") as workdir:
+        # iopub_timeout: nbclient waits only 4 s by default for a cell's output after its reply,
+        # then drops it; on a loaded CI machine a hidden test's result line was lost that way
+        # (a right answer scored 0). The wait ends as soon as the kernel says it is idle.
         client = NotebookClient(notebook, timeout=cell_timeout, timeout_func=limit, allow_errors=True,
-                                interrupt_on_timeout=True, kernel_name="python3",
+                                interrupt_on_timeout=True, kernel_name="python3", iopub_timeout=60,
                                 resources={"metadata": {"path": workdir}})
         stopped = ""
         try:
