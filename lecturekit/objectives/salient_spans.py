@@ -10,9 +10,14 @@ The lecture world knows its own entities, so no tagger is needed:
 ``entity_pattern`` matches every person, city, country and named place of the
 world, and every number (years, counts); ``salient_token_flags`` marks the tokens
 those characters fall in; ``salient_spans`` turns the marked tokens of one block
-into spans to hide, chosen at random until a share of the block is hidden (the
-same share random span corruption hides, so the two differ only in *which*
-tokens are targets).
+into spans to hide, chosen at random until a share of the block is hidden.
+
+A fact is learned only if the clue stays visible: "Ada Novak was born in Bergen"
+teaches the birthplace when "Bergen" is hidden *and* "Ada Novak" is not. Hiding
+entities until 40% of a biography is gone hides nearly all of them, the name
+with the city. So, as REALM does, ``sentences`` (a sentence number per token)
+limits the choice to one entity per sentence; the random-span arm it is compared
+with then hides the share this really hid (``SalientSpanStream.hidden_share``).
 """
 
 from __future__ import annotations
@@ -53,6 +58,17 @@ def salient_token_flags(offsets: Sequence[tuple[int, int]], character_spans: Seq
     return flags
 
 
+def sentence_numbers(offsets: Sequence[tuple[int, int]], text: str) -> list[int]:
+    """For each token, the number of its sentence in ``text``: a token whose characters hold
+    '.', '!' or '?' ends its sentence."""
+    numbers, current = [], 0
+    for start, end in offsets:
+        numbers.append(current)
+        if any(mark in text[start:end] for mark in ".!?"):
+            current += 1
+    return numbers
+
+
 def runs(flags: Sequence[bool]) -> list[tuple[int, int]]:
     """Maximal runs of True as (start, end) ranges, end exclusive."""
     found, start = [], None
@@ -66,15 +82,26 @@ def runs(flags: Sequence[bool]) -> list[tuple[int, int]]:
 
 
 def salient_spans(flags: Sequence[bool], noise_density: float = 0.15,
-                  generator: torch.Generator | int | None = None, max_spans: int | None = None) -> list[tuple[int, int]]:
+                  generator: torch.Generator | int | None = None, max_spans: int | None = None,
+                  sentences: Sequence[int] | None = None) -> list[tuple[int, int]]:
     """Entity spans of one block to hide, in order: drawn at random until at least
     ``noise_density`` of the block is hidden, or every entity is (a block with few
-    entities hides less). ``max_spans`` caps the count (the sentinels available)."""
+    entities hides less). ``max_spans`` caps the count (the sentinels available).
+    With ``sentences`` (one sentence number per token), at most one entity per
+    sentence is a candidate, drawn at random among that sentence's entities."""
     check_rate("noise_density", noise_density)
     candidates = runs(flags)
     if not candidates:
         return []
     generator = make_generator(generator)
+    if sentences is not None:
+        if len(sentences) != len(flags):
+            raise ValueError(f"one sentence number per token: {len(sentences)} for {len(flags)} tokens")
+        by_sentence: dict[int, list[tuple[int, int]]] = {}
+        for span in candidates:
+            by_sentence.setdefault(sentences[span[0]], []).append(span)
+        candidates = [group[int(torch.randint(len(group), (1,), generator=generator))]
+                      for _, group in sorted(by_sentence.items())]
     order = torch.randperm(len(candidates), generator=generator).tolist()
     target = noise_density * len(flags)
     chosen, hidden = [], 0
