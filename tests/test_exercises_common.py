@@ -59,6 +59,9 @@ WRONG = {
     "nucleus_size": 2,
     "contextual_calibration": lambda p, p_cf: p,
     "chain_scratch_pad": "8,15,45;45",
+    "most_common_city_accuracy": lambda train, test: 0.5,
+    "city_target_name_visible": 0.4,
+    "salient_teaches_birthplace": 0.5,
 }
 
 

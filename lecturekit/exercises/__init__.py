@@ -2,7 +2,7 @@
 
 One module per notebook (``subword_tokenization`` for 01, ``contextual_embeddings`` for
 02, ``pretraining_objectives`` for 03, ``encoders_and_decoders`` for 04, ``fine_tuning``
-for 05, ``scaling`` for 08) holds a table ``name -> function(answer, **context)``
+for 05, ``encoder_decoders`` for 06, ``decoders_and_prompting`` for 07, ``scaling`` for 08) holds a table ``name -> function(answer, **context)``
 returning ``(correct, hint)``.
 The functions recompute the right answer from the library (never from what the learner
 passes in), so a check stays right if a notebook's numbers or the shipped models change.
@@ -37,7 +37,7 @@ from .base import (
 )
 
 NOTEBOOK_MODULES = ("subword_tokenization", "contextual_embeddings", "pretraining_objectives",
-                    "encoders_and_decoders", "fine_tuning", "decoders_and_prompting", "scaling")
+                    "encoders_and_decoders", "fine_tuning", "encoder_decoders", "decoders_and_prompting", "scaling")
 
 __all__ = ["NOTEBOOK_MODULES", "PLACEHOLDER", "Feedback", "all_checks", "check", "run_check"]
 

@@ -21,9 +21,11 @@ held-out people, whose birthplaces are only in the pretraining biographies.
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -35,6 +37,7 @@ from .common import from_scratch, resolve_model
 
 RECIPE = {"steps": 100, "learning_rate": 3e-4, "batch_size": 16}  # chosen by choose_recipe (see results)
 VALIDATION_PEOPLE = 40  # the last training people, for choose_recipe only
+RESULTS = Path(__file__).resolve().parent.parent / "results"
 MARGIN = 0.10  # pretrained must beat scratch and the baseline by this much to count as "answers from memory"
 
 
@@ -168,3 +171,21 @@ def fluent_and_wrong(records, world=None) -> dict:
 def ask(model, question: str) -> str:
     """The model's answer to any question (a thin alias the notebook and widget share)."""
     return answer(model, question)
+
+
+def committed_results() -> dict:
+    """The committed runs the notebook reads: ``{"closed_book": {model: entry}, "encoder_decoder": {...}}``.
+
+    Each closed-book entry keeps its cloze count and recipe search, with ``"closed_book"`` as a
+    ``ClosedBookResult``; ``encoder_decoder`` holds the objective pair and the salient-span arms
+    (``tools/encoder_decoder_experiments.py``) as written, with the commands that made both files."""
+    paths = {"closed_book": RESULTS / "closed_book_cpu.json", "encoder_decoder": RESULTS / "encoder_decoder_cpu.json"}
+    missing = [str(p) for p in paths.values() if not p.is_file()]
+    if missing:
+        raise FileNotFoundError(f"No committed results at {', '.join(missing)}; make them with "
+                                "`python tools/closed_book_experiments.py` and `python tools/encoder_decoder_experiments.py pair salient`.")
+    closed = json.loads(paths["closed_book"].read_text())
+    models = {name: {**entry, "closed_book": ClosedBookResult.from_dict(entry["closed_book"])}
+              for name, entry in closed["models"].items()}
+    return {"closed_book": models, "closed_book_commands": closed.get("commands", []),
+            "encoder_decoder": json.loads(paths["encoder_decoder"].read_text())}
