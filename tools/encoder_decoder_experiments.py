@@ -15,7 +15,7 @@ block) or random spans at the share the salient arm really hid, then the same
 closed-book fine-tuning and held-out score.
 
 Writes lecturekit/finetune/results/encoder_decoder_cpu.json (other experiments
-already in the file are kept).
+already in the file are kept; salient runs are kept per number of steps).
 """
 
 from __future__ import annotations
@@ -134,8 +134,11 @@ def main(argv=None) -> int:
         torch.set_num_threads(args.threads)
     data = json.loads(args.out.read_text()) if args.out.is_file() else {}
     for name in args.experiments:
-        data[name] = run_pair(args.seeds) if name == "pair" else run_salient(
-            args.seeds, args.t5, steps=args.steps, learning_rate=args.learning_rate)
+        if name == "pair":
+            data["pair"] = run_pair(args.seeds)
+        else:  # one entry per length of continuation, so runs of different lengths sit side by side
+            result = run_salient(args.seeds, args.t5, steps=args.steps, learning_rate=args.learning_rate)
+            data.setdefault("salient", {})[f"{result['settings']['steps']} steps"] = result
     given = sys.argv[1:] if argv is None else list(argv)
     data.setdefault("commands", []).append(
         "python " + " ".join(shlex.quote(a) for a in ["tools/encoder_decoder_experiments.py", *given]))

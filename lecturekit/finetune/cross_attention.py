@@ -48,12 +48,12 @@ def plot_cross_attention(frame: pd.DataFrame, title: str = "", figsize=None):
     def shown(token: str) -> str:
         return neutralise_bidi(display_token(token))
 
-    figure, axes = plt.subplots(figsize=figsize or (max(6, 0.55 * frame.shape[1]), max(2.2, 0.6 * frame.shape[0] + 1)))
+    figure, axes = plt.subplots(figsize=figsize or (max(6, 0.55 * frame.shape[1]), max(3.2, 0.6 * frame.shape[0] + 2)))
     image = axes.imshow(frame.to_numpy(), cmap="Blues", vmin=0, aspect="auto")
     axes.set_xticks(range(frame.shape[1]), [shown(c) for c in frame.columns], rotation=60, ha="right", fontsize=11)
     axes.set_yticks(range(frame.shape[0]), [shown(r) for r in frame.index], fontsize=11)
     axes.set_xlabel("input the encoder read")
-    axes.set_ylabel("token being written next")
+    axes.set_ylabel("token written")
     axes.set_title(title or "cross-attention, averaged over heads")
     figure.colorbar(image, ax=axes, fraction=0.03, label="weight")
     figure.tight_layout()
