@@ -106,3 +106,14 @@ def test_release_refuses_to_overwrite_its_source(tmp_path):
     copy.write_bytes(INSTRUCTOR[0].read_bytes())
     with pytest.raises(ValueError, match="must not be SOURCE"):
         release(copy, tmp_path)
+
+
+def test_feedback_escapes_markup_and_shows_bidi_controls():
+    from lecturekit.homework.feedback import feedback_markdown
+
+    result = {"total": 0, "max": 3, "questions": {"hw1.bpe_encode": {
+        "points": 0, "max": 3, "hint": "name 'x\u202eevil' is not <b>defined</b> | *"}}}
+    text = feedback_markdown("stu\u202edent<script>", "hw1", result)
+    assert "\u202e" not in text and "U+202E" in text  # shown as [U+202E] once Markdown renders
+    assert "<script>" not in text and "&lt;script&gt;" in text and "<b>" not in text
+    assert "\\|" in text and "\\*" in text  # no cell break, no emphasis from the hint

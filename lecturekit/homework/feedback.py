@@ -3,8 +3,9 @@
 It is written from the grade alone, which holds no hidden input and no solution (the hints
 are the checks' own sentences). Anything that came from the student's notebook (a name in
 an error message, the student's folder name) is escaped: ``<``, ``>`` and ``&`` as HTML
-entities, so nothing renders as markup in Jupyter or on a course site, and Markdown's
-table and emphasis characters with a backslash.
+entities, so nothing renders as markup in Jupyter or on a course site, Markdown's
+table and emphasis characters with a backslash, and bidirectional controls (a student
+folder named with U+202E would reverse the rest of its line) as visible tags.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from __future__ import annotations
 import html
 import re
 
+from ..text import neutralise_bidi
+
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]|#])")
 
 
 def escape(text) -> str:
     """Plain text, safe inside Markdown and the HTML it becomes."""
-    return _MARKDOWN.sub(r"\\\1", html.escape(str(text), quote=False)).replace("\n", " ")
+    return _MARKDOWN.sub(r"\\\1", html.escape(neutralise_bidi(str(text)), quote=False)).replace("\n", " ")
 
 
 def feedback_markdown(student: str, assignment: str, result: dict, notes=()) -> str:

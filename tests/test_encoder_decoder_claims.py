@@ -1,0 +1,60 @@
+"""What notebook 06 says about its committed encoder-decoder runs, checked on the numbers it reads
+(``committed_results``: tools/closed_book_experiments.py and tools/encoder_decoder_experiments.py)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from lecturekit.finetune.experiments.closed_book import MARGIN, committed_results
+from lecturekit.prompting.evaluation import wilson_interval
+
+
+@pytest.fixture(scope="module")
+def committed():
+    return committed_results()
+
+
+def pooled(entry: dict, init: str = "pretrained") -> tuple[int, int]:
+    rows = pd.DataFrame(entry["closed_book"]["rows"])
+    rows = rows[rows["init"] == init]
+    return int(rows["correct"].sum()), int(rows["total"].sum())
+
+
+def test_lecture_t5_does_not_answer_from_memory(committed):
+    """Section 3: level with its random twin and with the most common city, as its cloze predicted."""
+    t5 = committed["closed_book"]["lecture-t5"]
+    result = t5["closed_book"]
+    pretrained, scratch = result.accuracy("lecture-t5", "pretrained"), result.accuracy("lecture-t5", "scratch")
+    assert pretrained < scratch + MARGIN and pretrained < result.baseline_accuracy + MARGIN
+    assert t5["cloze"]["correct"] <= 3 * result.baseline["correct"]  # about the baseline's count (2 of 90)
+    gpt = committed["closed_book"]["lecture-gpt"]
+    assert gpt["cloze"]["correct"] > gpt["cloze"]["total"] / 2  # "most held-out people" before fine-tuning
+
+
+def test_the_objective_pair_is_alike_but_for_the_objective(committed):
+    pair = committed["encoder_decoder"]["pair"]
+    assert set(pair["models"]) == {"span", "prefix"}
+    assert len({m["parameters"] for m in pair["models"].values()}) == 1
+    settings = {tuple(sorted((k, str(v)) for k, v in m["closed_book"]["settings"].items() if k != "models"))
+                for m in pair["models"].values()}
+    assert len(settings) == 1, "the same fine-tuning for both"
+
+
+def test_span_corruption_ahead_but_the_pair_settles_nothing(committed):
+    """The notebook's reading: span ahead, neither knows the birthplaces as a cloze, intervals overlap."""
+    pair = committed["encoder_decoder"]["pair"]["models"]
+    (span_correct, total), (prefix_correct, _) = pooled(pair["span"]), pooled(pair["prefix"])
+    assert span_correct > prefix_correct
+    baseline = pair["span"]["closed_book"]["baseline"]
+    assert all(m["cloze"]["correct"] <= baseline["correct"] for m in pair.values())
+    assert wilson_interval(span_correct, total)[0] < wilson_interval(prefix_correct, total)[1]
+    assert span_correct / total < baseline["correct"] / baseline["total"] + MARGIN
+
+
+def test_each_salient_run_hides_the_same_share_in_both_arms(committed):
+    for length, run in committed["encoder_decoder"]["salient"].items():
+        arms = run["arms"]
+        assert set(arms) == {"salient", "random"}, length
+        assert arms["random"]["hidden share"] == round(arms["salient"]["hidden share"], 3)
+        assert 0.05 < arms["salient"]["hidden share"] < run["settings"]["noise_density"]
