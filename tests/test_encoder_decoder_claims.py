@@ -58,3 +58,24 @@ def test_each_salient_run_hides_the_same_share_in_both_arms(committed):
         assert set(arms) == {"salient", "random"}, length
         assert arms["random"]["hidden share"] == round(arms["salient"]["hidden share"], 3)
         assert 0.05 < arms["salient"]["hidden share"] < run["settings"]["noise_density"]
+
+
+def test_salient_spans_make_lecture_t5_answer_from_memory(committed):
+    """Section 4's reading of the 6,000-step run: salient beats random spans, the random init and the
+    baseline by the margin, and stays below lecture-gpt; the short run already favours salient."""
+    runs = committed["encoder_decoder"]["salient"]
+    long = runs["6000 steps"]["arms"]
+    (salient, total), (random_spans, _) = pooled(long["salient"]), pooled(long["random"])
+    scratch, _ = pooled(long["salient"], "scratch")
+    baseline = long["salient"]["closed_book"]["baseline"]
+    assert salient / total > max(random_spans, scratch) / total + MARGIN
+    assert salient / total > baseline["correct"] / baseline["total"] + MARGIN
+    assert wilson_interval(salient, total)[0] > wilson_interval(random_spans, total)[1]
+    assert 0.35 < salient / total < 0.5  # "about two held-out people in five"
+    assert scratch == 0 and pooled(long["random"], "scratch")[0] == 0
+    gpt = committed["closed_book"]["lecture-gpt"]["closed_book"]
+    assert salient / total < gpt.accuracy("lecture-gpt", "pretrained")
+    short = runs["2000 steps"]["arms"]
+    assert pooled(short["salient"])[0] > pooled(short["random"])[0]
+    assert pooled(short["salient"])[0] / total < MARGIN + baseline["correct"] / baseline["total"]  # "answers few"
+    assert long["salient"]["validation cloze"]["correct"] > long["random"]["validation cloze"]["correct"]
