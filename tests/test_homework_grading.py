@@ -75,6 +75,9 @@ def hw1_variants() -> dict:
         "import lecturekit.homework.questions as q\n"
         "q.score = lambda question, answer, seed: q.Result(question, 99, 99, '')\n"
         "q.hidden_test = lambda *a, **k: print(q.RESULT_MARK, '{\"question\": \"x\", \"points\": 3, \"max\": 3, \"hint\": \"\"}')\n"
+        "import json, os\n"  # a forged entry in the grader's results file, without the token
+        "open(os.environ['LECTUREKIT_GRADING_RESULTS'], 'a').write(json.dumps({'question': 'hw1.bpe_train', "
+        "'points': 3, 'max': 3, 'hint': '', 'token': os.environ.get('LECTUREKIT_GRADING_TOKEN', '')}) + '\\n')\n"
         "import lecturekit.subword.bpe as bpe\n"
         "bpe.train_bpe_reference = lambda counts, n: []\n"
         "learn_bpe = lambda counts, n: []\n"))
@@ -118,7 +121,7 @@ FULL_HW1 = {q: v.points for q, v in questions("hw1").items()}
 def test_hw1_starter_grades_zero_and_solution_full(hw1_grades):
     hw1_grades, _ = hw1_grades
     assert hw1_grades["starter"]["total"] == 0 and hw1_grades["starter"]["max"] == sum(FULL_HW1.values())
-    assert earned(hw1_grades["solution"]) == FULL_HW1
+    assert earned(hw1_grades["solution"]) == FULL_HW1, {q: r["hint"] for q, r in hw1_grades["solution"]["questions"].items() if r["hint"]}
 
 
 def test_one_wrong_question_loses_exactly_its_points(hw1_grades):
@@ -188,4 +191,5 @@ def model_grades(tmp_path_factory):
 def test_model_homework_starter_zero_solution_full(model_grades, assignment):
     assert model_grades[("starter", assignment)]["total"] == 0
     full = {q: v.points for q, v in questions(assignment).items()}
-    assert earned(model_grades[("solution", assignment)]) == full
+    solution = model_grades[("solution", assignment)]
+    assert earned(solution) == full, {q: r["hint"] for q, r in solution["questions"].items() if r["hint"]}

@@ -11,13 +11,19 @@ that each submission gets its own process, memory limit and timeout.
   position) runs ``hidden_test`` on the student's function. Before each, every lecturekit
   module is dropped from ``sys.modules``, so the test code and the references are imported
   fresh from the installed package: redefining ``check`` or ``hidden_test``, or replacing
-  lecturekit's functions from a cell, does not reach them. The grade is read from the line
-  ``hidden_test`` prints in these cells only.
+  lecturekit's functions from a cell, does not reach them. Each of these cells also gets a
+  random token the student's cells never saw; ``hidden_test`` writes its result with that
+  token to a file the grader names (and prints it). The grade is read from the file, or
+  failing that from the cell's own output, and only where the token matches: a result
+  written or printed earlier by the student's code does not count, and a printed line lost
+  on a loaded machine does not cost a right answer its points.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import secrets
 import sys
 import tempfile
 import time
@@ -27,14 +33,18 @@ from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 
 from .cells import assignment_of, hidden_source, mark, role
-from .questions import RESULT_MARK, questions
+from .questions import RESULT_MARK, RESULT_TOKEN, RESULTS_FILE, questions
 
 GRADER_KEY = "lecturekit_grader"  # marks the cells the grader appends
-FRESH_IMPORTS = (
-    "import sys as _lk_sys\n"
-    "for _lk_name in [n for n in _lk_sys.modules if n == 'lecturekit' or n.startswith('lecturekit.')]:\n"
-    "    del _lk_sys.modules[_lk_name]\n"
-)
+GRADER_TOKEN = "lecturekit_token"
+
+
+def fresh_imports(token: str) -> str:
+    """The lines before each hidden test: drop every lecturekit module, hand over the token."""
+    return ("import os as _lk_os, sys as _lk_sys\n"
+            "for _lk_name in [n for n in _lk_sys.modules if n == 'lecturekit' or n.startswith('lecturekit.')]:\n"
+            "    del _lk_sys.modules[_lk_name]\n"
+            f"_lk_os.environ[{RESULT_TOKEN!r}] = {token!r}\n")
 
 
 def hidden_tests(instructor) -> dict[str, str]:
@@ -56,8 +66,10 @@ def grading_notebook(submission, instructor) -> nbformat.NotebookNode:
     cells = [nbformat.v4.new_code_cell(c.source) for c in submission.cells
              if c.cell_type == "code" and role(c) != "check"]
     for question, code in hidden_tests(instructor).items():
-        cell = nbformat.v4.new_code_cell(FRESH_IMPORTS + code)
+        token = secrets.token_hex(16)
+        cell = nbformat.v4.new_code_cell(fresh_imports(token) + code)
         cell.metadata[GRADER_KEY] = question
+        cell.metadata[GRADER_TOKEN] = token
         cells.append(cell)
     metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3"},
                 "lecturekit": {"assignment": assignment_of(instructor)}}
@@ -78,22 +90,46 @@ def _why_failed(cell, cell_timeout: float, stopped: str) -> str:
     return f"stopped by the time limit ({cell_timeout:g} s per cell)"
 
 
-def read_results(executed, cell_timeout: float, stopped: str = "") -> dict[str, dict]:
-    """question id -> {points, max, hint}, from the grader's own cells only."""
+def _found(cell, written: list[dict]) -> dict | None:
+    """This cell's own result: from the file, else from its printed line; None if neither."""
+    token, question = cell.metadata.get(GRADER_TOKEN), cell.metadata.get(GRADER_KEY)
+    printed = [json.loads(line[len(RESULT_MARK) + 1:]) for output in cell.get("outputs", [])
+               if output.get("output_type") == "stream"
+               for line in output.get("text", "").splitlines() if line.startswith(RESULT_MARK + " ")]
+    for found in reversed(written + printed):
+        if found.get("token") == token and found.get("question") == question:
+            return found
+    return None
+
+
+def read_results(executed, cell_timeout: float, stopped: str = "", written: list[dict] = ()) -> dict[str, dict]:
+    """question id -> {points, max, hint}, from the grader's own cells only. ``written`` holds
+    the entries of the results file, in order."""
     known = questions(assignment_of(executed))
     results = {}
     for cell in executed.cells:
         question = cell.metadata.get(GRADER_KEY)
         if question is None:
             continue
-        lines = [line for output in cell.get("outputs", []) if output.get("output_type") == "stream"
-                 for line in output.get("text", "").splitlines() if line.startswith(RESULT_MARK + " ")]
-        if lines:
-            found = json.loads(lines[-1][len(RESULT_MARK) + 1:])
+        found = _found(cell, list(written))
+        if found:
             results[question] = {"points": found["points"], "max": found["max"], "hint": found["hint"]}
         else:
             results[question] = {"points": 0, "max": known[question].points, "hint": _why_failed(cell, cell_timeout, stopped)}
     return results
+
+
+def _entries(path: str) -> list[dict]:
+    entries = []
+    with open(path, encoding="utf-8", errors="replace") as lines:
+        for line in lines:
+            try:
+                entry = json.loads(line)
+            except ValueError:  # a line the student's code wrote: ignored
+                continue
+            if isinstance(entry, dict) and {"question", "points", "max", "hint"} <= set(entry):
+                entries.append(entry)
+    return entries
 
 
 def grade(submission_path, instructor_path, cell_timeout: float = 300, notebook_timeout: float = 900) -> dict:
@@ -108,7 +144,10 @@ def grade(submission_path, instructor_path, cell_timeout: float = 300, notebook_
             return cell_timeout
         return max(1.0, min(cell_timeout, deadline - time.monotonic()))
 
-    with tempfile.TemporaryDirectory(prefix="lecturekit-grading-") as workdir:
+    with tempfile.TemporaryDirectory(prefix="lecturekit-grading-") as workdir, \
+            tempfile.TemporaryDirectory(prefix="lecturekit-results-") as private:
+        written = os.path.join(private, "results.jsonl")
+        open(written, "w").close()
         # iopub_timeout: nbclient waits only 4 s by default for a cell's output after its reply,
         # then drops it; on a loaded CI machine a hidden test's result line was lost that way
         # (a right answer scored 0). The wait ends as soon as the kernel says it is idle.
@@ -117,10 +156,10 @@ def grade(submission_path, instructor_path, cell_timeout: float = 300, notebook_
                                 resources={"metadata": {"path": workdir}})
         stopped = ""
         try:
-            client.execute()
+            client.execute(env=os.environ | {RESULTS_FILE: written})  # the kernel's environment only
         except DeadKernelError:  # out of memory, or the student's code ended the process
             stopped = "the kernel stopped before this test (out of memory, or the notebook ended Python)"
-    results = read_results(notebook, cell_timeout, stopped)
+        results = read_results(notebook, cell_timeout, stopped, _entries(written))
     return {"total": sum(r["points"] for r in results.values()),
             "max": sum(r["max"] for r in results.values()), "questions": results}
 

@@ -23,12 +23,17 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import zlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 ASSIGNMENTS = ("hw1", "hw2", "hw3")  # hw1 -> module hw1 of this package, and so on
 RESULT_MARK = "LECTUREKIT-HOMEWORK-RESULT"  # the line the grader reads from its own test cells
+# The file the grader names for results: read before the printed lines, which a loaded
+# machine can lose between kernel and grader.
+RESULTS_FILE = "LECTUREKIT_GRADING_RESULTS"
+RESULT_TOKEN = "LECTUREKIT_GRADING_TOKEN"  # the grader's token for the test now running
 
 
 class NotAnswered(Exception):
@@ -133,7 +138,11 @@ def hidden_test(question_id: str, answer, seed: int) -> Shown:
     """The grader's test: judge on the instructor's seed, print the result line the grader
     reads, and raise AssertionError unless full marks (what nbgrader counts as a failed test)."""
     result = score(question_id, answer, seed)
-    print(RESULT_MARK, json.dumps(asdict(result), ensure_ascii=False), flush=True)
+    line = json.dumps(asdict(result) | {"token": os.environ.get(RESULT_TOKEN, "")}, ensure_ascii=False)
+    if os.environ.get(RESULTS_FILE):
+        with open(os.environ[RESULTS_FILE], "a", encoding="utf-8") as results:
+            results.write(line + "\n")
+    print(RESULT_MARK, line, flush=True)
     if result.points < result.max:  # an error, so that nbgrader's autograde gives 0 for this cell too
         raise AssertionError(result.message())
     return Shown(result.message())
