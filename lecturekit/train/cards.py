@@ -117,3 +117,49 @@ def perplexity_and_probes(name: str) -> pandas.DataFrame:  # noqa: F821
         "validation perplexity": [round(math.exp(losses[step]), 2) for step in steps],
         "mean probe top-1": [round(float(probes[step]), 3) for step in steps],
     }).set_index("step")
+
+
+def model_card_markdown(card: dict) -> str:
+    rows = "\n".join(
+        f"| {p['category']} | {p['n']} | {p['top1']:.3f} | {p['top5']:.3f} | {p['mrr']:.3f} | {p['baseline_top1']:.3f} |"
+        for p in card["probes"]
+    )
+    notes = f"\n## Notes\n\n{card['notes']}\n" if card.get("notes") else ""
+    recipe = ""
+    if card.get("masking"):
+        recipe += f"| masking | {', '.join(f'{k} {v}' for k, v in card['masking'].items())} |\n"
+    if card.get("init"):
+        recipe += f"| initialisation | {', '.join(f'{k} {v}' for k, v in card['init'].items())} |\n"
+    return f"""# {card['name']}
+
+A lecture-scale {card['kind']} trained by lecturekit on the generated lecture world
+(objective: `{card['objective']}`). Weights: `model.safetensors`; architecture and sizes:
+`config.json`; tokenizer: `tokenizer.json`; everything below also in `card.json`.
+
+## How it was made
+
+    {card['command']}
+
+| | |
+| --- | --- |
+| parameters | {card['parameters']:,} |
+| data | lecture world, {card['data']['words']:,} words, seed {card['data'].get('seed', 0)} |
+| tokens seen | {card['data']['tokens_seen']:,} |
+| vocabulary | {card['tokenizer']['vocab_size']:,} tokens |
+| steps | {card['steps']:,} (batch {card['batch_size']} x {card['block_size']} tokens) |
+| wall time | {card['wall_time_seconds']:,} s |
+| device | {card['device']} |
+| final training loss | {card['final_train_loss']} |
+| peak learning rate | {card['train']['learning_rate']} |
+{recipe}| final validation loss | {card['final_validation_loss']} |
+
+## Knowledge probes
+
+Cloze items from the world's facts, never seen verbatim in training. top-1/top-5:
+share of items whose answer is ranked first / in the first five among the item's
+candidates; mrr: mean reciprocal rank; baseline: always the most frequent answer.
+
+| category | n | top-1 | top-5 | mrr | baseline top-1 |
+| --- | --- | --- | --- | --- | --- |
+{rows}
+{notes}"""

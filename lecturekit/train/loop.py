@@ -154,6 +154,7 @@ def train(
 
     target = torch.device(device) if device is not None else default_device()
     model.to(target).train()
+    module = getattr(model, "module", model)  # under DistributedDataParallel: the model it wraps
     optimizer = optimizer or make_optimizer(model, config)
     history = history or History()
     callbacks = list(callbacks)
@@ -172,13 +173,16 @@ def train(
                 batch = to_device(next(batches), target)
             except StopIteration:
                 raise ValueError(f"the batches ran out at step {step}; give more data or fewer steps") from None
+            # One process's shard of a global batch carries its share of the loss (train.distributed).
+            share, seen = batch.pop("loss_share", 1.0), batch.pop("global_tokens", None)
             with _autocast(target):
-                loss = model(**batch).loss / config.accumulation
+                loss = model(**batch).loss * share / config.accumulation
             if not torch.isfinite(loss):
                 raise FloatingPointError(f"loss became {float(loss)} at step {step}; lower the learning rate")
             loss.backward()
             step_loss += float(loss.detach())
-            window_tokens += count_tokens(batch)
+            window_tokens += count_tokens(batch) if seen is None else seen
+        step_loss = _mean_over_processes(step_loss)
         torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
         optimizer.step()
         optimizer.zero_grad(set_to_none=True)
@@ -197,14 +201,24 @@ def train(
         if (step + 1) % config.eval_every == 0 or last:
             if eval_batches:
                 history.eval_step.append(step + 1)
-                history.val_loss.append(evaluate(model, eval_batches[: config.eval_batches], target))
-            state = TrainState(step + 1, model, history, config)
+                history.val_loss.append(evaluate(module, eval_batches[: config.eval_batches], target))
+            state = TrainState(step + 1, module, history, config)
             for callback in callbacks:
                 callback(state)
     bar.close()
     history.seconds += time.perf_counter() - started
     model.eval()
     return history
+
+
+def _mean_over_processes(value: float) -> float:
+    # Several processes (train.distributed): each has a shard's loss; the step's loss is their mean.
+    if not (torch.distributed.is_available() and torch.distributed.is_initialized()):
+        return value
+    on = "cuda" if torch.distributed.get_backend() == "nccl" else "cpu"  # NCCL reduces GPU tensors only
+    total = torch.tensor([value], dtype=torch.float64, device=on)
+    torch.distributed.all_reduce(total)
+    return float(total) / torch.distributed.get_world_size()
 
 
 def perplexity(loss: float) -> float:

@@ -13,7 +13,8 @@ reproducible by running the same command again:
       "masking": {"mask_rate": 0.4},                # optional: BatchStream's masking settings
       "init": {"positions": "sinusoidal", "scale": 0.1},   # optional: see build_model
       "train": {"steps": 2000, "learning_rate": 0.001, ...},   # TrainConfig fields
-      "probes_per_category": 40,
+      "probes_per_category": 40,                    # the sample scored during training
+      "score_all_probes": true,                     # the card's final table: all probes (false: the sample)
       "out": "lecturekit/checkpoints/lecture-bert",
       "work_dir": "runs/lecture-bert",              # resumable training state (not shipped)
       "notes": "..."                                # optional: why the recipe is what it is (in the card)
@@ -39,8 +40,10 @@ from ..models.layers import start_positions_as_sinusoids
 from ..runtime import device as default_device
 from ..runtime import seed_everything
 from .callbacks import ProbeCallback, probe_scorer
+from .cards import model_card_markdown
 from .checkpoint import resume, save_checkpoint
 from .data import BatchStream, build_tokenizer, framed
+from .distributed import batch_split_problem, finish, ranks_from_environment, shard, start, wrap
 from .loop import TrainConfig, make_optimizer, train
 
 OBJECTIVES = {
@@ -154,11 +157,27 @@ def probe_items(per_category: int, seed: int = 0):
 
 def pretrain(config: dict, command: str = "", resume_from: str | None = None, progress: bool = True,
              device=None) -> Path:
-    """Run one pretraining config end to end and write the checkpoint with its model card."""
+    """Run one pretraining config end to end and write the checkpoint with its model card.
+
+    Under torchrun every process runs this; they train together (``train.distributed``) and
+    only rank 0 writes files.
+    """
     started = time.perf_counter()
+    ranks = ranks_from_environment()
+    problem = batch_split_problem(config.get("batch_size", 32), ranks)
+    if problem:  # before the corpus is built and any process waits for the others
+        raise ConfigError(problem)
     seed = config["train"].get("seed", 0)
     seed_everything(seed)
-    target = torch.device(device) if device else default_device()
+    target = start(ranks, torch.device(device) if device else default_device())
+    try:
+        return _pretrain(config, command, resume_from, progress and ranks.main, target, ranks, started)
+    finally:
+        finish(ranks)
+
+
+def _pretrain(config, command, resume_from, progress, target, ranks, started) -> Path:
+    seed = config["train"].get("seed", 0)
     train_docs, val_docs = corpus_documents(config["corpus"])
     tokenizer = shared_tokenizer(config["tokenizer"], train_docs)
     _, kind, _ = OBJECTIVES[config["objective"]]
@@ -166,6 +185,8 @@ def pretrain(config: dict, command: str = "", resume_from: str | None = None, pr
     stream_args = dict(objective=config["objective"], block_size=config.get("block_size", 64),
                        batch_size=config.get("batch_size", 32), **config.get("masking", {}))
     batches = BatchStream(tokenizer, train_docs, seed=seed, **stream_args)
+    if ranks.world > 1:
+        batches = shard(batches, ranks, config["objective"])
     validation = BatchStream(tokenizer, val_docs, seed=seed + 1, **stream_args).batches(train_config.eval_batches)
     items = probe_items(config.get("probes_per_category", 40))
     all_probes = _all_probes(config)
@@ -174,24 +195,27 @@ def pretrain(config: dict, command: str = "", resume_from: str | None = None, pr
 
     work_dir = Path(config.get("work_dir", f"runs/{config['name']}"))
     if resume_from:
-        model, optimizer, start, history, _ = resume(resume_from, device=target)
+        model, optimizer, first_step, history, _ = resume(resume_from, device=target)
         # Skip the batches already seen, so a resumed run sees the same data as an unbroken one.
-        for _ in range(start * train_config.accumulation):
+        for _ in range(first_step * train_config.accumulation):
             next(batches)
     else:
-        model, start, history = build_model(config, tokenizer.get_vocab_size()).to(target), 0, None
+        model, first_step, history = build_model(config, tokenizer.get_vocab_size()).to(target), 0, None
         optimizer = make_optimizer(model, train_config)
 
     def keep_state(state):
         save_checkpoint(work_dir, state.model, optimizer, state.step, state.history, train_config)
 
-    history = train(model, batches, train_config, eval_batches=validation, callbacks=[*callbacks, keep_state],
-                    device=target, optimizer=optimizer, start_step=start, history=history, progress=progress)
+    history = train(wrap(model, ranks, target), batches, train_config, eval_batches=validation,
+                    callbacks=[*callbacks, keep_state] if ranks.main else [], device=target,
+                    optimizer=optimizer, start_step=first_step, history=history, progress=progress)
 
     out = Path(config["out"])
+    if not ranks.main:
+        return out
     model.to("cpu").save_pretrained(out)
     framed(tokenizer, kind).save(str(out / "tokenizer.json"))
-    final = _final_probe_table(model, tokenizer, kind, all_probes)
+    final = _final_probe_table(model, tokenizer, kind, all_probes if config.get("score_all_probes", True) else items)
     card = {
         "name": config["name"],
         "command": command or f"lecturekit pretrain --config {config.get('_path', '?')}",
@@ -208,7 +232,7 @@ def pretrain(config: dict, command: str = "", resume_from: str | None = None, pr
         "notes": config.get("notes", ""),
         "steps": history.step[-1] if history.step else 0,
         "wall_time_seconds": round(time.perf_counter() - started, 1),
-        "device": _device_name(target),
+        "device": _device_name(target) + (f" x {ranks.world} processes" if ranks.world > 1 else ""),
         "final_train_loss": round(history.final_train_loss, 4),
         "final_validation_loss": round(history.val_loss[-1], 4) if history.val_loss else None,
         "probes": final.reset_index().round(3).to_dict(orient="records"),
@@ -242,52 +266,6 @@ def _device_name(target: torch.device) -> str:
     return f"{target.type} ({platform.processor() or platform.machine()}, torch {torch.__version__})"
 
 
-def model_card_markdown(card: dict) -> str:
-    rows = "\n".join(
-        f"| {p['category']} | {p['n']} | {p['top1']:.3f} | {p['top5']:.3f} | {p['mrr']:.3f} | {p['baseline_top1']:.3f} |"
-        for p in card["probes"]
-    )
-    notes = f"\n## Notes\n\n{card['notes']}\n" if card.get("notes") else ""
-    recipe = ""
-    if card.get("masking"):
-        recipe += f"| masking | {', '.join(f'{k} {v}' for k, v in card['masking'].items())} |\n"
-    if card.get("init"):
-        recipe += f"| initialisation | {', '.join(f'{k} {v}' for k, v in card['init'].items())} |\n"
-    return f"""# {card['name']}
-
-A lecture-scale {card['kind']} trained by lecturekit on the generated lecture world
-(objective: `{card['objective']}`). Weights: `model.safetensors`; architecture and sizes:
-`config.json`; tokenizer: `tokenizer.json`; everything below also in `card.json`.
-
-## How it was made
-
-    {card['command']}
-
-| | |
-| --- | --- |
-| parameters | {card['parameters']:,} |
-| data | lecture world, {card['data']['words']:,} words, seed {card['data'].get('seed', 0)} |
-| tokens seen | {card['data']['tokens_seen']:,} |
-| vocabulary | {card['tokenizer']['vocab_size']:,} tokens |
-| steps | {card['steps']:,} (batch {card['batch_size']} x {card['block_size']} tokens) |
-| wall time | {card['wall_time_seconds']:,} s |
-| device | {card['device']} |
-| final training loss | {card['final_train_loss']} |
-| peak learning rate | {card['train']['learning_rate']} |
-{recipe}| final validation loss | {card['final_validation_loss']} |
-
-## Knowledge probes
-
-Cloze items from the world's facts, never seen verbatim in training. top-1/top-5:
-share of items whose answer is ranked first / in the first five among the item's
-candidates; mrr: mean reciprocal rank; baseline: always the most frequent answer.
-
-| category | n | top-1 | top-5 | mrr | baseline top-1 |
-| --- | --- | --- | --- | --- | --- |
-{rows}
-{notes}"""
-
-
 def register(commands) -> None:
     parser = commands.add_parser("pretrain", help="pretrain a lecture model from a config file")
     parser.add_argument("--config", required=True, help="JSON config (see lecturekit.train.pretrain)")
@@ -306,6 +284,14 @@ def run(args) -> int:
     if args.steps:
         config["train"]["steps"] = args.steps
     command = "lecturekit pretrain " + " ".join(shlex.quote(a) for a in sys.argv[2:]) if len(sys.argv) > 2 else ""
-    out = pretrain(config, command=command or f"lecturekit pretrain --config {args.config}", resume_from=args.resume)
-    print(f"wrote {out}")
+    main = ranks_from_environment().main  # under torchrun, one process speaks for all
+    try:
+        out = pretrain(config, command=command or f"lecturekit pretrain --config {args.config}",
+                       resume_from=args.resume)
+    except ConfigError as error:
+        if main:
+            print(f"error: {error}", file=sys.stderr)
+        return 2
+    if main:
+        print(f"wrote {out}")
     return 0

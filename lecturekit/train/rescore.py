@@ -22,7 +22,7 @@ def rescore(name: str, probe_seed: int = 0) -> dict:
     from ..hub import load_model
     from ..hub.lecture import checkpoint_dir
     from ..world import make_world, probes, score_probes
-    from .pretrain import model_card_markdown
+    from .cards import model_card_markdown
 
     if name not in SHIPPED:
         raise ValueError(f"{name!r} is not a shipped lecture model; choose from {', '.join(SHIPPED)}")
