@@ -131,6 +131,7 @@ def curve_png(result: LabResult) -> str:
     ks = [p["k"] for p in result.curve]
     ax.plot(ks, [p["accuracy"] for p in result.curve], marker="o")
     ax.fill_between(ks, [p["ci_low"] for p in result.curve], [p["ci_high"] for p in result.curve], alpha=0.2)
+    ax.set_xticks(ks)  # whole numbers of demonstrations only: no k = 0.5 or 2.5
     ax.set_ylim(-0.02, 1.02)
     ax.set_xlabel("k (demonstrations)")
     ax.set_ylabel("accuracy")
