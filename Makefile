@@ -41,7 +41,7 @@ lab: setup
 
 test: setup
 	$(PY) -m ruff check lecturekit tests benchmarks tools
-	$(PY) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg tests notebooks
+	$(PY) -m pytest --durations=30 --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg tests notebooks
 
 # Unit tests only (no notebooks, no browser): the quick loop while developing.
 test-fast: setup
