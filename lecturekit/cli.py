@@ -7,7 +7,7 @@ import importlib
 import sys
 
 AREAS: tuple[str, ...] = ("lecturekit.world.cli", "lecturekit.train.pretrain", "lecturekit.train.rescore",
-                         "lecturekit.scaling.cli", "lecturekit.homework.cli")
+                         "lecturekit.scaling.cli", "lecturekit.homework.cli", "lecturekit.present")
 
 
 def build_parser() -> argparse.ArgumentParser:

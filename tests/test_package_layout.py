@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "lecturekit"
 # Bottom modules: every layer may use them, and they use nothing of ours.
 FOUNDATIONS = {"text", "network", "paths", "runtime"}
 # The views and the notebook checks sit on top: no library area may import them.
-TOP = {"widgets", "exercises", "cli", "doctor", "lab", "workspace", "__main__"}
+TOP = {"widgets", "exercises", "cli", "doctor", "lab", "present", "workspace", "__main__"}
 LONGEST = 330  # lines: "each algorithm reads in one screen" (a screen or two for the longest)
 
 
