@@ -138,7 +138,10 @@ def hidden_test(question_id: str, answer, seed: int) -> Shown:
     """The grader's test: judge on the instructor's seed, print the result line the grader
     reads, and raise AssertionError unless full marks (what nbgrader counts as a failed test)."""
     result = score(question_id, answer, seed)
-    line = json.dumps(asdict(result) | {"token": os.environ.get(RESULT_TOKEN, "")}, ensure_ascii=False)
+    entry = asdict(result)
+    if os.environ.get(RESULT_TOKEN):  # only under the grader: a notebook run prints what it stores
+        entry["token"] = os.environ[RESULT_TOKEN]
+    line = json.dumps(entry, ensure_ascii=False)
     if os.environ.get(RESULTS_FILE):
         with open(os.environ[RESULTS_FILE], "a", encoding="utf-8") as results:
             results.write(line + "\n")
