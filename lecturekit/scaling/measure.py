@@ -37,6 +37,7 @@ def measure_training_step(model, input_ids) -> MeasuredStep:
 
     model.train()
     model.zero_grad(set_to_none=True)
+    input_ids = input_ids.to(next(model.parameters()).device)  # a count, the same on any device
     forward = FlopCounterMode(display=False)
     with forward:
         loss = model(input_ids=input_ids, labels=input_ids).loss
