@@ -109,3 +109,19 @@ def test_other_scripts_draw_without_missing_glyph_warnings(tiny, recwarn):
         logging.getLogger("matplotlib").removeHandler(handler)
     messages = [str(w.message) for w in recwarn] + [r.getMessage() for r in records]
     assert not [m for m in messages if "Glyph" in m], messages
+
+
+def test_new_sentences_reach_the_page_as_one_update_with_the_learners_word(tiny, monkeypatch):
+    """Changing the options makes ipywidgets select the first option ("a") before the kernel
+    restores the learner's word; the page must not be sent that passing choice (a slow page showed
+    it and kept it, issue 14's CI run)."""
+    view = ContextualEmbeddingExplorer(tiny, sentences=VERBS + NOUNS, word="record")
+    picker = view.word_picker
+    sent = []
+    monkeypatch.setattr(picker, "_send", lambda msg, buffers=None: sent.append(msg["state"]))
+    view.sentences_box.value = "\n".join(f"Line {n} is a record of day {n}." for n in range(5))
+    assert "a" in picker.options and picker.options.index("record") > 0
+    indices = [state["index"] for state in sent if "index" in state]
+    labels = [state["_options_labels"] for state in sent if "_options_labels" in state]
+    assert len(sent) == 1 and [list(found) for found in labels] == [list(picker.options)]
+    assert indices == [picker.options.index("record")]

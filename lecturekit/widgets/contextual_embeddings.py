@@ -162,8 +162,11 @@ class ContextualEmbeddingExplorer(LectureWidget):
         offered = common_words(self.sentences)
         self._offering = True  # changing the options is not the learner choosing a word
         try:
-            self.word_picker.options = offered
-            self.word_picker.value = self._chosen if self._chosen in offered else (offered[0] if offered else None)
+            # New options first select the first word ("a"); held, the page gets one update with
+            # the final choice instead of a flash of that word, which a slow page could keep.
+            with self.word_picker.hold_sync():
+                self.word_picker.options = offered
+                self.word_picker.value = self._chosen if self._chosen in offered else (offered[0] if offered else None)
         finally:
             self._offering = False
 
