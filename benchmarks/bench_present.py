@@ -80,7 +80,7 @@ def visit(browser, view: str, base: str, name: str) -> float:
     page = context.new_page()
     started = time.perf_counter()
     if view == "lab":
-        page.goto(f"{base}/lab/tree/{name}?token={TOKEN}&reset")
+        page.goto(f"{base}/doc/tree/{name}?token={TOKEN}&reset")
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
         page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click(timeout=10_000)
         page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click(timeout=10_000)

@@ -104,11 +104,17 @@ def present_command(view: str, name: str, port: int, folder: Path, preheat: bool
     """The server command line for one view of lesson ``name`` in ``folder`` (``preheat``:
     Voilà keeps one kernel that has run the notebook ready for the next visitor)."""
     if view == "lab":
-        return [*lab_command(port, folder), f"--ServerApp.default_url=/lab/tree/{name}"]
+        # /doc/ rather than /lab/: JupyterLab lays out a /doc/ page in single-document mode from
+        # the start, with the file browser folded away; from /lab/ it switches after the layout
+        # is restored and leaves the file browser taking a quarter of the projector.
+        # No port retries: the printed URL names the port, so a port taken meanwhile must be an
+        # error, not a server quietly elsewhere.
+        return [*lab_command(port, folder), f"--ServerApp.default_url=/doc/tree/{name}",
+                "--ServerApp.port_retries=0"]
     if view == "voila":
         return [
             sys.executable, "-m", "voila", str(folder / name),
-            "--no-browser", "--Voila.ip=127.0.0.1", f"--port={port}",
+            "--no-browser", "--Voila.ip=127.0.0.1", f"--port={port}", "--Voila.port_retries=0",
             "--template=projector",
             # One kernel per visitor, executed before anyone asks: the first page is instant.
             # Rendering then waits for the whole notebook, so progressive rendering is off.
@@ -120,7 +126,7 @@ def present_command(view: str, name: str, port: int, folder: Path, preheat: bool
 
 def present_url(view: str, name: str, port: int, token: str = "") -> str:
     if view == "lab":  # straight into the lesson, logged in (JupyterLab's own URL opens /lab)
-        return f"http://127.0.0.1:{port}/lab/tree/{name}" + (f"?token={token}" if token else "")
+        return f"http://127.0.0.1:{port}/doc/tree/{name}" + (f"?token={token}" if token else "")
     return f"http://127.0.0.1:{port}/"
 
 

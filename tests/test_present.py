@@ -24,6 +24,7 @@ from lecturekit.present import (
     find_lesson,
     present_command,
     present_environment,
+    present_url,
 )
 
 
@@ -69,10 +70,14 @@ def test_a_port_in_use_gives_the_next_free_one():
 
 def test_both_views_listen_on_this_machine_only_and_open_the_lesson(folder):
     lab = present_command("lab", "00_welcome.ipynb", 9999, folder)
-    assert "--ip=127.0.0.1" in lab and "--ServerApp.default_url=/lab/tree/00_welcome.ipynb" in lab
+    assert {"--ip=127.0.0.1", "--ServerApp.default_url=/doc/tree/00_welcome.ipynb",
+            "--ServerApp.port_retries=0"} <= set(lab)  # the printed port is the port served
+    assert present_url("lab", "00_welcome.ipynb", 9999, "abc") == "http://127.0.0.1:9999/doc/tree/00_welcome.ipynb?token=abc"
     voila = present_command("voila", "00_welcome.ipynb", 9999, folder)
     assert voila[1:3] == ["-m", "voila"] and voila[3] == str(folder / "00_welcome.ipynb")
-    assert {"--Voila.ip=127.0.0.1", "--port=9999", "--template=projector", "--preheat_kernel=True"} <= set(voila)
+    assert {"--Voila.ip=127.0.0.1", "--port=9999", "--Voila.port_retries=0", "--template=projector",
+            "--preheat_kernel=True"} <= set(voila)
+    assert present_url("voila", "00_welcome.ipynb", 9999) == "http://127.0.0.1:9999/"
     assert "--preheat_kernel=False" in present_command("voila", "00_welcome.ipynb", 9999, folder, preheat=False)
     with pytest.raises(PresentError):
         present_command("slides", "00_welcome.ipynb", 9999, folder)

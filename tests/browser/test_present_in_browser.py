@@ -8,6 +8,7 @@ for the back of a room, nothing errors. The server is the real command, stopped 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -22,11 +23,6 @@ from lecturekit import workspace
 from .conftest import ARTIFACTS, TOKEN, _require_browser, run_all_cells
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-# Voilà's lab template links Font Awesome from a CDN; offline, Chromium logs that it could
-# not load it. The icons are Voilà's own decoration; every other console error counts.
-OFFLINE_CDN = "net::ERR_"
-
 
 def start_present(view: str, folder: Path, log: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
@@ -66,6 +62,13 @@ def projector(browser):
     context.close()
 
 
+def printed_url(log: Path) -> str:
+    """The address `lecturekit present` printed for the instructor to open."""
+    found = re.search(r"^\s+(http://127\.0\.0\.1:\S+)$", log.read_text(), re.MULTILINE)
+    assert found, log.read_text()
+    return found.group(1)
+
+
 def font_px(page, selector: str) -> float:
     return page.locator(selector).first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
 
@@ -99,13 +102,19 @@ def test_lab_view_is_single_document_with_large_text_and_a_live_widget(browser, 
     _require_browser()
     folder = tmp_path / "my-notebooks"
     workspace.sync(workspace=folder)
-    server, base = start_present("lab", folder, tmp_path / "present-lab.log")
+    log = tmp_path / "present-lab.log"
+    server, base = start_present("lab", folder, log)
     page = projector
     try:
-        page.goto(f"{base}/lab/tree/00_welcome.ipynb?token={TOKEN}&reset")
+        url = printed_url(log)  # the address the instructor is told to open, token included
+        assert url == f"{base}/doc/tree/00_welcome.ipynb?token={TOKEN}"
+        page.goto(f"{url}&reset")  # &reset: a fresh layout, as on a first class
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
         assert "/doc/tree/00_welcome.ipynb" in page.url  # JupyterLab's single-document address
+        # The file browser starts folded away: the lesson gets the projector's whole width.
+        assert page.locator(".jp-FileBrowser").count() == 1
+        assert page.locator(".jp-FileBrowser:visible").count() == 0
         assert font_px(page, ".jp-RenderedMarkdown p") >= 20  # the lab's default is 14
         assert font_px(page, ".jp-InputArea-editor .cm-content") >= 18
         run_all_cells(page)
@@ -131,12 +140,12 @@ def test_voila_view_shows_text_and_widgets_without_code(browser, projector, tmp_
         print(f"\nvoila: page load to first widget {time.perf_counter() - started:.1f} s (preheated kernel)")
         assert page.locator(".jp-CodeCell .jp-InputArea:visible").count() == 0  # no code on the screen
         assert page.locator(".jp-MarkdownCell").count() > 3  # but the text is
+        assert "cdn.jsdelivr.net" not in page.content()  # the projector template needs no network
         assert "temperature" in page.locator("body").inner_text().lower()
         assert font_px(page, ".jp-RenderedMarkdown p") >= 20
         press_and_see_the_caption_change(page)
         screenshot(page, "present_voila_projector.png")
-        errors = [e for e in page.errors if OFFLINE_CDN not in e]
-        assert errors == [], errors
+        assert page.errors == [], page.errors
     finally:
         stop(server)
     # The preheated kernel went with the server: no Voilà kernel of this folder is left.
