@@ -142,3 +142,46 @@ def test_more_processes_than_sequences_fail_before_training(tmp_path):
     assert result.stderr.count("error: 3 processes but a batch of 2 sequences") == 1  # rank 0 says it
     # torchrun reports its failed children with a traceback of its own; none comes from lecturekit.
     assert "lecturekit/" not in result.stderr and not (tmp_path / "many-work").exists()
+
+
+def test_accumulated_micro_batches_exchange_gradients_once_per_step(tmp_path):
+    """Under DDP, gradient accumulation averages across processes on a step's last micro-batch
+    only (no_sync on the others), and takes the same step as the unwrapped model."""
+    import copy
+
+    import torch.distributed as dist
+    from torch.nn.parallel import DistributedDataParallel
+
+    from lecturekit.models import LectureBERT, TransformerConfig
+    from lecturekit.train.loop import TrainConfig, train
+
+    tokenizer = shared_lecture_tokenizer()
+
+    def stream():
+        return BatchStream(tokenizer, TEXTS, "mlm", block_size=16, batch_size=4, seed=0, mask_rate=0.4)
+
+    torch.manual_seed(0)
+    plain = LectureBERT(TransformerConfig.bert_like(tokenizer.get_vocab_size(), d_model=32, n_heads=2, n_layers=1,
+                                                    d_ff=64, max_positions=32, dropout=0.0, attention_dropout=0.0))
+    wrapped_model = copy.deepcopy(plain)
+    dist.init_process_group("gloo", init_method=f"file://{tmp_path / 'rendezvous'}", rank=0, world_size=1)
+    try:
+        wrapped = DistributedDataParallel(wrapped_model)
+        exchanges = []
+
+        def count(state, bucket):  # a comm hook: called for each bucket each time gradients are averaged
+            exchanges.append(bucket.index())
+            done = torch.futures.Future()
+            done.set_result(bucket.buffer())  # one process: the average is its own gradient
+            return done
+
+        wrapped.register_comm_hook(None, count)
+        settings = dict(learning_rate=1e-3, warmup_steps=1, eval_every=100, seed=0)
+        train(wrapped, stream(), TrainConfig(steps=2, accumulation=3, **settings), device="cpu", progress=False)
+        buckets = len(set(exchanges))  # each averaging sends every bucket once
+        assert buckets >= 1 and len(exchanges) == 2 * buckets  # once per step, not once per micro-batch (2 x 3)
+    finally:
+        dist.destroy_process_group()
+    train(plain, stream(), TrainConfig(steps=2, accumulation=3, **settings), device="cpu", progress=False)
+    for (name, a), b in zip(plain.named_parameters(), wrapped_model.parameters(), strict=True):
+        assert torch.allclose(a, b, atol=1e-6), name

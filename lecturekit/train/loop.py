@@ -168,18 +168,23 @@ def train(
         for group in optimizer.param_groups:
             group["lr"] = rate
         step_loss = 0.0
-        for _ in range(config.accumulation):
+        for micro in range(config.accumulation):
             try:
                 batch = to_device(next(batches), target)
             except StopIteration:
                 raise ValueError(f"the batches ran out at step {step}; give more data or fewer steps") from None
             # One process's shard of a global batch carries its share of the loss (train.distributed).
             share, seen = batch.pop("loss_share", 1.0), batch.pop("global_tokens", None)
-            with _autocast(target):
-                loss = model(**batch).loss * share / config.accumulation
-            if not torch.isfinite(loss):
-                raise FloatingPointError(f"loss became {float(loss)} at step {step}; lower the learning rate")
-            loss.backward()
+            # Under DistributedDataParallel the processes average gradients once per step, on the
+            # last micro-batch; the earlier ones only add to their own (no_sync): the sum is the
+            # same, with accumulation - 1 fewer exchanges per step.
+            last_micro = micro + 1 == config.accumulation
+            with (model.no_sync() if hasattr(model, "no_sync") and not last_micro else contextlib.nullcontext()):
+                with _autocast(target):
+                    loss = model(**batch).loss * share / config.accumulation
+                if not torch.isfinite(loss):
+                    raise FloatingPointError(f"loss became {float(loss)} at step {step}; lower the learning rate")
+                loss.backward()
             step_loss += float(loss.detach())
             window_tokens += count_tokens(batch) if seen is None else seen
         step_loss = _mean_over_processes(step_loss)
