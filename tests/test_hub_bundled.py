@@ -95,7 +95,7 @@ def accuracy(model, pairs: dict[str, str], shots: int) -> float:
     return sum(p == e for p, e in zip(predicted, expected, strict=True)) / len(pairs)
 
 
-@pytest.mark.slow  # 40-80 s on 2 busy cores (+ a one-time ~30 s conversion on a fresh cache)
+@pytest.mark.slow  # 40-80 s on 2 busy cores (+ a one-time ~10 s conversion on a fresh cache)
 def test_smollm2_few_shot_accuracy_rises_with_demonstrations():
     model = load_model("smollm2-135m", device="cpu")
     assert model.kind == "causal-lm" and 134e6 < model.num_parameters < 135e6
@@ -105,3 +105,17 @@ def test_smollm2_few_shot_accuracy_rises_with_demonstrations():
         # Zero-shot, "hot ->" is no task at all; three examples define it.
         assert three >= zero + 0.5, f"{name}: {results[name]}"
     assert sum(r[1] for r in results.values()) / len(results) >= 0.6
+
+
+def test_the_conversion_parses_the_gguf_once_and_restores_gguf_afterwards():
+    import gguf
+
+    original = gguf.GGUFReader, gguf.get_tensor_name_map
+    path = str(bundled.smollm2_gguf())
+    with bundled._gguf_read_once():
+        first = gguf.GGUFReader(path)
+        assert gguf.GGUFReader(path) is first  # config, tokenizer and weights share one parse
+        assert gguf.get_tensor_name_map(gguf.MODEL_ARCH.LLAMA, 30) is gguf.get_tensor_name_map(gguf.MODEL_ARCH.LLAMA, 30)
+        assert len(first.tensors) == 272  # the file as transformers reads it: every tensor listed
+    assert (gguf.GGUFReader, gguf.get_tensor_name_map) == original
+    assert gguf.GGUFReader(path) is not first
