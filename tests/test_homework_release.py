@@ -5,14 +5,16 @@ Fast (no kernel): these read the committed instructor copies and release them in
 
 from __future__ import annotations
 
+import copy
 import json
+import re
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from lecturekit.homework.cells import BEGIN_SOLUTION, END_SOLUTION, mark, role
-from lecturekit.homework.release import release, release_notebook, strip_solutions
+from lecturekit.homework.release import mark_for_nbgrader, release, release_notebook, strip_solutions
 
 ROOT = Path(__file__).resolve().parent.parent
 HOMEWORK = ROOT / "notebooks" / "homework"
@@ -84,12 +86,18 @@ def test_committed_student_copy_is_the_release_of_the_instructor_copy(path, tmp_
 
 @pytest.mark.parametrize("path", INSTRUCTOR, ids=IDS)
 def test_nbgrader_metadata(path):
-    student = release_notebook(nbformat.read(path, as_version=4))
-    for cell in student.cells:
-        if role(cell):
-            meta = cell.metadata["nbgrader"]
-            assert meta["grade_id"] == f"{mark(cell)['question']}-{role(cell)}"
-            assert meta["solution"] == (role(cell) == "answer") and meta["locked"] == (role(cell) != "answer")
+    """Ids nbgrader's schema accepts (letters, digits, _ and -), one per cell, in both copies;
+    the instructor copy carries what mark_for_nbgrader gives (real nbgrader: test_homework_nbgrader)."""
+    instructor = nbformat.read(path, as_version=4)
+    assert mark_for_nbgrader(copy.deepcopy(instructor)) == instructor, "run mark_for_nbgrader on the instructor copy"
+    for notebook in (instructor, release_notebook(instructor)):
+        ids = [cell.metadata["nbgrader"]["grade_id"] for cell in notebook.cells if role(cell)]
+        assert len(ids) == len(set(ids)) and all(re.fullmatch(r"[a-zA-Z0-9_\-]+", i) for i in ids), ids
+        for cell in notebook.cells:
+            if role(cell):
+                meta = cell.metadata["nbgrader"]
+                assert meta["grade_id"].startswith(f"{mark(cell)['question'].replace('.', '_')}-{role(cell)}")
+                assert meta["solution"] == (role(cell) == "answer") and meta["locked"] == (role(cell) != "answer")
 
 
 def test_strip_solutions_keeps_indentation_and_names():

@@ -36,12 +36,14 @@ def assignment_of(notebook) -> str:
     return name
 
 
-def nbgrader_metadata(question: str, cell_role: str, points: int) -> dict:
+def nbgrader_metadata(question: str, cell_role: str, points: int, nth: int = 1) -> dict:
     """nbgrader's cell metadata (schema 3): answers are solution cells, checks are locked,
-    hidden tests are autograded cells worth the question's points."""
+    hidden tests are autograded cells worth the question's points. nbgrader wants each
+    cell's ``grade_id`` unique and made of letters, digits, ``_`` and ``-``: ``hw1.bpe_train``'s
+    answer is ``hw1_bpe_train-answer``, its second answer cell ``hw1_bpe_train-answer-2``."""
     return {
         "schema_version": 3,
-        "grade_id": f"{question}-{cell_role}",
+        "grade_id": f"{question.replace('.', '_')}-{cell_role}" + (f"-{nth}" if nth > 1 else ""),
         "solution": cell_role == "answer",
         "grade": cell_role == "tests",
         "locked": cell_role != "answer",

@@ -60,11 +60,21 @@ def strip_solutions(source: str) -> str:
     return "\n".join(out)
 
 
+def mark_for_nbgrader(notebook):
+    """Give each question's cells nbgrader's metadata, in place (instructor and student copy)."""
+    points = {q: v.points for q, v in questions(assignment_of(notebook)).items()}
+    seen: dict[tuple[str, str], int] = {}
+    for cell in notebook.cells:
+        question, kind = cell.metadata.get("lecturekit", {}).get("question"), role(cell)
+        if question and kind:
+            seen[question, kind] = seen.get((question, kind), 0) + 1
+            cell.metadata["nbgrader"] = nbgrader_metadata(question, kind, points.get(question, 0), seen[question, kind])
+    return notebook
+
+
 def release_notebook(notebook) -> nbformat.NotebookNode:
     """The student's version of an instructor notebook (the input is left as it is)."""
-    assignment_of(notebook)
-    points = {q: v.points for q, v in questions(assignment_of(notebook)).items()}
-    student = copy.deepcopy(nbformat.from_dict(notebook))
+    student = mark_for_nbgrader(copy.deepcopy(nbformat.from_dict(notebook)))
     cells = []
     for cell in student.cells:
         kind = role(cell)
@@ -79,9 +89,6 @@ def release_notebook(notebook) -> nbformat.NotebookNode:
                 tags = cell.metadata.setdefault("tags", [])
                 if IGNORE_OUTPUT not in tags:
                     tags.append(IGNORE_OUTPUT)
-        question = cell.metadata.get("lecturekit", {}).get("question")
-        if question and kind:
-            cell.metadata["nbgrader"] = nbgrader_metadata(question, kind, points.get(question, 0))
         cells.append(cell)
     student.cells = cells
     student.metadata["lecturekit"] = {**student.metadata.get("lecturekit", {}), "released": True}
