@@ -14,7 +14,12 @@ import nbformat
 import pytest
 
 from lecturekit.homework.cells import BEGIN_SOLUTION, END_SOLUTION, mark, role
-from lecturekit.homework.release import mark_for_nbgrader, release, release_notebook, strip_solutions
+from lecturekit.homework.release import (
+    mark_for_nbgrader,
+    release,
+    release_notebook,
+    strip_solutions,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 HOMEWORK = ROOT / "notebooks" / "homework"
