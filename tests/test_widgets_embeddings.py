@@ -125,3 +125,18 @@ def test_new_sentences_reach_the_page_as_one_update_with_the_learners_word(tiny,
     labels = [state["_options_labels"] for state in sent if "_options_labels" in state]
     assert len(sent) == 1 and [list(found) for found in labels] == [list(picker.options)]
     assert indices == [picker.options.index("record")]
+
+
+def test_show_after_the_box_already_sent_its_text_draws_nothing_again(tiny, monkeypatch):
+    import lecturekit.widgets.contextual_embeddings as view_module
+
+    view = ContextualEmbeddingExplorer(tiny, sentences=VERBS + NOUNS, word="record")
+    calls = []
+    real = view_module.occurrence_vectors
+    monkeypatch.setattr(view_module, "occurrence_vectors", lambda *a, **k: calls.append(1) or real(*a, **k))
+    view.sentences_box.value = "\n".join(VERBS)  # the box loses focus as "Show" is pressed: drawn once
+    view.show_button.click()  # the click that follows: the same text, nothing to redraw
+    assert len(calls) == 1
+    view.pooling_switch.value = "last"  # a control moved: redrawn at once
+    view.show_button.click()
+    assert len(calls) == 2

@@ -145,7 +145,7 @@ def curve_png(result: LabResult) -> str:
 def lab_html(result: LabResult) -> str:
     note = f"<div class='lk-note' style='color:#a33'>{escape(result.note)}</div>" if result.note else ""
     curve = curve_png(result)
-    image = f"<img class='lk-curve' src='{curve}' alt='accuracy versus k'/>" if curve else ""
+    image = f"<img class='lk-curve' style='max-width:100%' src='{curve}' alt='accuracy versus k'/>" if curve else ""
     return (f"<div class='lk-prompt-lab-result'>{note}<b>The prompt of the first item</b>{prompt_html(result.prompt)}"
             f"<div style='display:flex;gap:12px;align-items:flex-start'><div>{answers_html(result)}</div>"
             f"<div>{image}</div></div></div>")

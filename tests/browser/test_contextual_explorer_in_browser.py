@@ -84,6 +84,10 @@ def _check(page, lab_server):
     assert f"Showing the first {MAX_SENTENCES} of 100 sentences" in root.inner_text()
     size = root.locator(".lk-contextual img").first.evaluate("img => [img.naturalWidth, img.naturalHeight]")
     assert max(size) < 2_000, f"heatmap of {size} px"
+    # ... and it fits the output area: at 1280 px with the file browser open it was cut off.
+    fits = root.locator(".lk-contextual img").first.evaluate(
+        "img => img.getBoundingClientRect().right <= img.closest('.jp-OutputArea').getBoundingClientRect().right + 1")
+    assert fits, "the heatmap runs past the right edge of the output"
     assert root.locator(".lk-contextual table tr").count() == 1 + MAX_SENTENCES
     table = root.locator(".lk-contextual table").inner_text()
     assert "[U+202E]" in table and "\u202e" not in table  # a right-to-left override cannot reverse the row
