@@ -8,6 +8,7 @@ its state in one folder. Everything started is stopped by PID (``stop_class``).
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -31,6 +32,15 @@ ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "deploy" / "jupyterhub" / "one_server" / "jupyterhub_config.py"
 PROXY = ROOT / "deploy" / "jupyterhub" / "node_modules" / ".bin" / "configurable-http-proxy"
 NOTEBOOK_04 = ROOT / "notebooks" / "04_encoders_and_decoders.ipynb"
+
+
+def missing_parts() -> list[str]:
+    """What a class test needs and this machine lacks (empty when it can run)."""
+    missing = [f"{name} (make setup installs it)" for name in ("jupyterhub", "jupyterhub_idle_culler")
+               if importlib.util.find_spec(name) is None]
+    if not PROXY.exists():
+        missing.append("configurable-http-proxy (make hub-proxy installs it)")
+    return missing
 
 
 class ClassError(RuntimeError):

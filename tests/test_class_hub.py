@@ -15,7 +15,6 @@ them. SmolLM2 is loaded only there (about 1 GB and several seconds per student).
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import signal
 import time
@@ -24,12 +23,12 @@ from concurrent.futures import ThreadPoolExecutor
 import psutil
 import pytest
 from class_hub import (  # tests/class_hub.py, beside this file
-    PROXY,
     ClassError,
     Kernel,
     explore,
     mask_explorer_cells,
     memory_mb,
+    missing_parts,
     request,
     start_hub,
     start_server,
@@ -44,14 +43,6 @@ pytestmark = pytest.mark.slow
 STUDENTS = ["ada", "bo", "chen", "dara"]
 # The notebook's own sentence, asked without the widget: a survivor must still compute.
 FILL = 'print(bert.fill_mask("Liam Larsen was born in [MASK].", top_k=1).token.iloc[0].strip())'
-
-
-def missing_parts() -> list[str]:
-    missing = [f"{name} (make setup installs it)" for name in ("jupyterhub", "jupyterhub_idle_culler")
-               if importlib.util.find_spec(name) is None]
-    if not PROXY.exists():
-        missing.append("configurable-http-proxy (make hub-proxy installs it)")
-    return missing
 
 
 def test_four_students_on_one_hub_and_a_crashed_kernel_spares_the_others(tmp_path):
