@@ -165,3 +165,15 @@ def test_the_pronoun_probe_reads_what_notebook_07_says():
     means = smol.groupby("stereotype")["share he"].mean()
     assert means["he"] > means["she"]
     assert abs(pronoun_preference(load_model("lecture-gpt", device="cpu")).attrs["model skew"] - 0.5) < 0.05
+
+
+def test_continued_pretraining_moves_towards_the_texts_skew_without_amplifying_it():
+    # Notebook 07, section 9: in order, in the right direction, between the start and the data.
+    table = COMMITTED["bias_skews"]
+    before = float(table.loc[table.run == "before", "model skew"].iloc[0])
+    runs = table.dropna(subset=["data skew"]).sort_values("data skew")
+    assert round(before, 3) == 0.525 and len(runs) == 5 and runs["documents"].nunique() == 1
+    assert runs["model skew"].is_monotonic_increasing
+    for data, model in zip(runs["data skew"], runs["model skew"], strict=True):
+        assert min(data, before) - 1e-9 <= model <= max(data, before) + 1e-9, (data, model)
+    assert runs["model skew"].iloc[0] < 0.2 and runs["model skew"].iloc[-1] > 0.8  # it does move

@@ -10,16 +10,23 @@ reproduces its data; above it, it amplifies.
 
 ``continued_pretraining_skews`` continues pretraining lecture-gpt briefly on
 corpora written at several settings of the world's bias knob (``build_corpus(...,
-bias=b)``), with the loop of ``lecturekit.train``, and measures both skews.
+bias=b)``), with the loop of ``lecturekit.train``, and measures both skews. It reads
+only the documents about unnamed workers ("the pharmacist locked her office"): in the
+whole corpus they are about one document in twenty, and 150 steps on all of it moved
+lecture-gpt's skew too little to read.
 """
 
 from __future__ import annotations
 
 import copy
+import re
 
 import pandas as pd
 
 from ...world.lexicon import PROFESSIONS, PROFESSIONS_SKEWED_HE
+
+# A document about an unnamed worker mentions "the <profession>".
+_WORKER = re.compile(r"\bthe (" + "|".join(PROFESSIONS) + r")\b", re.IGNORECASE)
 
 CONTEXTS = ("The {job} said that ___ would call back tomorrow.",
             "The {job} explained that ___ had been busy all week.",
@@ -50,13 +57,14 @@ def pronoun_preference(model, professions_he=PROFESSIONS_SKEWED_HE, professions_
     return table
 
 
-def continued_pretraining_skews(model, biases=(0.0, 0.5, 1.0), *, words: int = 60_000, steps: int = 150,
-                                learning_rate: float = 5e-4, batch_size: int = 16, seed: int = 0) -> pd.DataFrame:
-    """For each bias: the measured skew of a corpus written with it, and of lecture-gpt after reading it.
+def continued_pretraining_skews(model, biases=(0.0, 0.5, 1.0), *, words: int = 400_000, steps: int = 150,
+                                learning_rate: float = 1e-3, batch_size: int = 16, seed: int = 0) -> pd.DataFrame:
+    """For each bias: the measured skew of the worker documents of a corpus written with it, and of
+    the model after reading them.
 
-    Every run starts from the same weights and reads a corpus of the same size for
-    the same steps; only the pronouns after the professions differ (the corpus
-    writer draws the same random stream whatever the bias).
+    Every run starts from the same weights and reads the same documents for the same
+    steps; only the pronouns after the professions differ (the corpus writer draws the
+    same random stream whatever the bias).
     """
     from ...train.data import BatchStream, shared_lecture_tokenizer
     from ...train.loop import TrainConfig, train
@@ -71,7 +79,7 @@ def continued_pretraining_skews(model, biases=(0.0, 0.5, 1.0), *, words: int = 6
              "run": "before"}]
     for bias in biases:
         corpus = build_corpus(words, seed=seed + 1, bias=bias, world=world)
-        texts = [document.text for document in corpus.documents]
+        texts = [document.text for document in corpus.documents if _WORKER.search(document.text)]
         twin = copy.copy(model)
         twin.module = copy.deepcopy(model.module)
         stream = BatchStream(tokenizer, texts, "clm", block_size=twin.max_length, batch_size=batch_size, seed=seed)
@@ -79,7 +87,7 @@ def continued_pretraining_skews(model, biases=(0.0, 0.5, 1.0), *, words: int = 6
                              eval_every=steps, seed=seed)
         train(twin.module, stream, config, device="cpu", progress=False)
         twin.module.eval()
-        rows.append({"bias": bias, "data skew": stereotype_agreement(" ".join(texts)),
+        rows.append({"bias": bias, "documents": len(texts), "data skew": stereotype_agreement(" ".join(texts)),
                      "model skew": pronoun_preference(twin).attrs["model skew"], "run": f"bias={bias}"})
     return pd.DataFrame(rows)
 

@@ -23,6 +23,8 @@ EXPERIMENTS = {
     "scratchpad_sum": {"task": "sum", "terms": 5, "steps": 1500, "seeds": [0]},
     "scratchpad_chain": {"task": "chain", "terms": 5, "steps": 1500, "seeds": [0]},
     "cot_prompting": {"k": 4, "items": 40, "seed": 0},
+    "bias_skews": {"biases": [-1.0, -0.5, 0.0, 0.5, 1.0], "words": 400_000, "steps": 300,
+                   "learning_rate": 1e-3, "seed": 0},
 }
 
 
@@ -50,6 +52,11 @@ def run_experiment(name: str, settings: dict | None = None) -> pd.DataFrame:
         from .scratchpad import scratchpad_experiment
 
         return scratchpad_experiment(**{**settings, "seeds": tuple(settings["seeds"])})
+    if name == "bias_skews":
+        from .bias import continued_pretraining_skews
+
+        return continued_pretraining_skews(load_model("lecture-gpt", device="cpu"),
+                                           **{**settings, "biases": tuple(settings["biases"])})
     if name == "cot_prompting":
         from .word_problems import cot_prompting
 
