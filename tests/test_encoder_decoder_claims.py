@@ -60,22 +60,26 @@ def test_each_salient_run_hides_the_same_share_in_both_arms(committed):
         assert 0.05 < arms["salient"]["hidden share"] < run["settings"]["noise_density"]
 
 
-def test_salient_spans_make_lecture_t5_answer_from_memory(committed):
-    """Section 4's reading of the 6,000-step run: salient beats random spans, the random init and the
-    baseline by the margin, and stays below lecture-gpt; the short run already favours salient."""
+def test_salient_spans_teach_lecture_t5_the_birthplaces(committed):
+    """Section 4's reading of the 6,000-step run: salient spans beat random spans clearly on what the
+    model knows (cloze) and beat the random init and the baseline by the margin once fine-tuned; the
+    fine-tuned gap to random spans is smaller (intervals touching), and all stays below lecture-gpt.
+    The short run barely moves either arm."""
     runs = committed["encoder_decoder"]["salient"]
     long = runs["6000 steps"]["arms"]
     (salient, total), (random_spans, _) = pooled(long["salient"]), pooled(long["random"])
     scratch, _ = pooled(long["salient"], "scratch")
     baseline = long["salient"]["closed_book"]["baseline"]
-    assert salient / total > max(random_spans, scratch) / total + MARGIN
-    assert salient / total > baseline["correct"] / baseline["total"] + MARGIN
-    assert wilson_interval(salient, total)[0] > wilson_interval(random_spans, total)[1]
-    assert 0.35 < salient / total < 0.5  # "about two held-out people in five"
+    knows, knows_random = long["salient"]["cloze"]["correct"], long["random"]["cloze"]["correct"]
+    assert knows >= 3 * knows_random and knows / 90 > 0.2  # "a quarter ... against 6 for random spans"
+    assert committed["closed_book"]["lecture-t5"]["cloze"]["correct"] == 0  # "0 before continuing"
+    assert salient / total > max(scratch, baseline["correct"] * 3) / total + MARGIN
     assert scratch == 0 and pooled(long["random"], "scratch")[0] == 0
+    assert salient > random_spans and salient / total - random_spans / total < MARGIN  # the smaller gap
+    low, high = wilson_interval(salient, total)[0], wilson_interval(random_spans, total)[1]
+    assert abs(low - high) < 0.01  # "intervals touching"
+    assert salient / total < knows / 90  # fine-tuning draws out less than the cloze shows
     gpt = committed["closed_book"]["lecture-gpt"]["closed_book"]
     assert salient / total < gpt.accuracy("lecture-gpt", "pretrained")
     short = runs["2000 steps"]["arms"]
-    assert pooled(short["salient"])[0] > pooled(short["random"])[0]
-    assert pooled(short["salient"])[0] / total < MARGIN + baseline["correct"] / baseline["total"]  # "answers few"
-    assert long["salient"]["validation cloze"]["correct"] > long["random"]["validation cloze"]["correct"]
+    assert max(pooled(short[arm])[0] for arm in short) / total < MARGIN + baseline["correct"] / baseline["total"]

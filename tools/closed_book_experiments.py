@@ -59,8 +59,9 @@ def main(argv=None) -> int:
                                 "recipe_search": recipe.to_dict("records"), "closed_book": result.to_dict(),
                                 "seconds": time.perf_counter() - started}
     given = sys.argv[1:] if argv is None else list(argv)
-    data.setdefault("commands", []).append(
-        "python " + " ".join(shlex.quote(a) for a in ["tools/closed_book_experiments.py", *given]))
+    command = "python " + " ".join(shlex.quote(a) for a in ["tools/closed_book_experiments.py", *given])
+    if command not in data.setdefault("commands", []):  # a rerun of the same command is listed once
+        data["commands"].append(command)
     data["device"] = f"cpu, torch {torch.__version__}"
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(data, indent=1) + "\n")

@@ -140,8 +140,9 @@ def main(argv=None) -> int:
             result = run_salient(args.seeds, args.t5, steps=args.steps, learning_rate=args.learning_rate)
             data.setdefault("salient", {})[f"{result['settings']['steps']} steps"] = result
     given = sys.argv[1:] if argv is None else list(argv)
-    data.setdefault("commands", []).append(
-        "python " + " ".join(shlex.quote(a) for a in ["tools/encoder_decoder_experiments.py", *given]))
+    command = "python " + " ".join(shlex.quote(a) for a in ["tools/encoder_decoder_experiments.py", *given])
+    if command not in data.setdefault("commands", []):  # a rerun of the same command is listed once
+        data["commands"].append(command)
     data["device"] = f"cpu, torch {torch.__version__}"
     args.out.write_text(json.dumps(data, indent=1) + "\n")
     print(f"wrote {args.out}")
