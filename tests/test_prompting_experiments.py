@@ -177,3 +177,15 @@ def test_continued_pretraining_moves_towards_the_texts_skew_without_amplifying_i
     for data, model in zip(runs["data skew"], runs["model skew"], strict=True):
         assert min(data, before) - 1e-9 <= model <= max(data, before) + 1e-9, (data, model)
     assert runs["model skew"].iloc[0] < 0.2 and runs["model skew"].iloc[-1] > 0.8  # it does move
+
+
+def test_the_committed_icl_curves_read_as_notebook_07_says():
+    curves = COMMITTED["icl_curves"]
+    assert set(curves["items"]) == {24}  # 12 items x 2 draws of the demonstrations per point
+    learned = emergence(curves).set_index("task")
+    assert set(learned.index[learned["learned in context"]]) >= {"antonyms", "plurals", "capitals", "sentiment"}
+    assert curves[curves.task == "english-french"].accuracy.max() == 0.0  # "0 at every k"
+    addition = curves[curves.task == "addition"].set_index("k").accuracy
+    assert not learned.loc["addition", "learned in context"] and addition.idxmax() == 1 and addition[8] < addition[1]
+    typos = curves[curves.task == "typos"].set_index("k").accuracy
+    assert 0 < typos.max() <= 0.3  # "rises a little"

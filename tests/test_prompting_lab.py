@@ -92,3 +92,17 @@ def test_the_view_runs_typed_pairs_and_says_what_is_wrong(tiny):
 def test_a_masked_lm_is_refused_with_the_hubs_message(folders):
     with pytest.raises(NotSupportedError, match="generate"):
         PromptLab(load_model(f"hf:{folders['bert-mlm']}", device="cpu"))
+
+
+def test_drawing_the_curve_leaves_the_notebooks_plotting_backend_alone(tiny):
+    # It once switched matplotlib to Agg, and every later plt.show() in notebook 07 drew nothing.
+    import matplotlib
+
+    before = matplotlib.get_backend()
+    matplotlib.use("svg")  # stands for the notebook's inline backend
+    try:
+        result = run_lab(tiny, builtin_task("plurals"), k=1, items=2, curve_ks=(0, 1))
+        assert "data:image/png;base64," in lab_html(result)
+        assert matplotlib.get_backend() == "svg"
+    finally:
+        matplotlib.use(before)

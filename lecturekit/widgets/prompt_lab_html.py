@@ -119,9 +119,8 @@ def curve_png(result: LabResult) -> str:
     """The accuracy-vs-k curve as a data-URL PNG (empty when there is no curve)."""
     if not result.curve:
         return ""
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
+    # A bare Figure draws without pyplot, so the notebook's own backend is left alone (switching
+    # it to Agg here made every later plt.show() in notebook 07 draw nothing).
     from matplotlib.figure import Figure
 
     from .base import drawable

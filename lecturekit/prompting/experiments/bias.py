@@ -99,7 +99,7 @@ def plot_skews(table: pd.DataFrame, ax=None, extra: dict | None = None):
     if ax is None:
         _, ax = plt.subplots(figsize=(4.6, 4.2))
     runs = table.dropna(subset=["data skew"])
-    ax.plot([0.4, 1.0], [0.4, 1.0], color="grey", linestyle="--", label="y = x: reproduces its data")
+    ax.plot([0.0, 1.0], [0.0, 1.0], color="grey", linestyle="--", label="y = x: reproduces its data")
     ax.plot(runs["data skew"], runs["model skew"], marker="o", label="lecture-gpt, continued pretraining")
     for name, value in (extra or {}).items():
         ax.axhline(value, color="tab:red", linestyle=":", label=name)
