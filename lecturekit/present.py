@@ -100,6 +100,12 @@ def present_environment(folder: Path, environment: dict | None = None) -> dict:
     return environment
 
 
+# The federated lab extensions the Voila view loads: the widgets (Voila's own managers, one per
+# ipywidgets major version, and the one they build on) and code highlighting.
+VOILA_EXTENSIONS = ("@voila-dashboards/widgets-manager8", "@voila-dashboards/widgets-manager7",
+                    "@jupyter-widgets/jupyterlab-manager", "jupyterlab_pygments")
+
+
 def present_command(view: str, name: str, port: int, folder: Path, preheat: bool = True) -> list[str]:
     """The server command line for one view of lesson ``name`` in ``folder`` (``preheat``:
     Voilà keeps one kernel that has run the notebook ready for the next visitor)."""
@@ -120,6 +126,10 @@ def present_command(view: str, name: str, port: int, folder: Path, preheat: bool
             # Rendering then waits for the whole notebook, so progressive rendering is off.
             f"--preheat_kernel={preheat}", "--pool_size=1",
             "--show_tracebacks=False",  # an error in class shows its message, not a stack
+            # Only the lab extensions a lesson page draws with: Voila loads every installed one,
+            # and JupyterLab's own add-ons (nbgrader's menus, Notebook 7's buttons) fail to start
+            # outside JupyterLab, each with an error in the page's console.
+            *(f"--VoilaConfiguration.extension_allowlist={name}" for name in VOILA_EXTENSIONS),
         ]
     raise PresentError(f"view must be one of {', '.join(VIEWS)}, not {view!r}")
 
