@@ -129,7 +129,7 @@ def present_command(view: str, name: str, port: int, folder: Path, preheat: bool
             # Only the lab extensions a lesson page draws with: Voila loads every installed one,
             # and JupyterLab's own add-ons (nbgrader's menus, Notebook 7's buttons) fail to start
             # outside JupyterLab, each with an error in the page's console.
-            *(f"--VoilaConfiguration.extension_allowlist={name}" for name in VOILA_EXTENSIONS),
+            *(f"--VoilaConfiguration.extension_allowlist={extension}" for extension in VOILA_EXTENSIONS),
         ]
     raise PresentError(f"view must be one of {', '.join(VIEWS)}, not {view!r}")
 
