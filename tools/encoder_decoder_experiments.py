@@ -67,17 +67,58 @@ def run_pair(seeds, log=print) -> dict:
     return out
 
 
-def run_salient(seeds, base_model: str = "lecture-t5", log=print, **overrides) -> dict:
+def _continue(base, arm, stream, settings, save):
+    """lecture-t5 continued on ``stream``; with ``save``, written there (and read back if already there)."""
     import copy
 
+    from lecturekit.hub.lecture import load_lecture_checkpoint
+    from lecturekit.train.loop import TrainConfig, train
+
+    name = f"lecture-t5 + {arm} spans"
+    folder = Path(save).expanduser() / f"{settings['steps']}-steps-{arm}" if save else None
+    if folder is not None and (folder / "continued.json").is_file():
+        stats = json.loads((folder / "continued.json").read_text())
+        if stats["settings"] == settings:  # the same continuation: reuse it instead of 40 more minutes
+            return load_lecture_checkpoint(folder, base.device, base.dtype, name=name), stats
+    model = copy.copy(base)
+    model.module = copy.deepcopy(base.module).train()
+    model.name = name
+    config = TrainConfig(steps=settings["steps"], learning_rate=settings["learning_rate"],
+                         warmup_steps=settings["steps"] // 10, eval_every=settings["steps"], seed=settings["seed"])
+    history = train(model.module, stream, config, device="cpu", progress=False)
+    model.module.eval()
+    stats = {"settings": settings, "final training loss": history.train_loss[-1],
+             "hidden share": getattr(stream, "hidden_share", stream.noise_density)}
+    if folder is not None:
+        model.module.save_pretrained(folder)
+        model.tokenizer.save(str(folder / "tokenizer.json"))
+        (folder / "continued.json").write_text(json.dumps(stats, indent=1) + "\n")
+    return model, stats
+
+
+def salient_share(tokenizer, documents, settings) -> float:
+    """The share of tokens the salient arm hides in its ``steps`` batches, drawn without training."""
+    from lecturekit.train.salient import SalientSpanStream
+    from lecturekit.world import make_world
+
+    stream = SalientSpanStream(tokenizer, documents, make_world(0), block_size=settings["block_size"],
+                               batch_size=settings["batch_size"], seed=settings["seed"],
+                               noise_density=settings["noise_density"])
+    for _ in range(settings["steps"]):  # the trainer draws one batch per step
+        next(stream)
+    return stream.hidden_share
+
+
+def run_salient(seeds, base_model: str = "lecture-t5", log=print, save=None, arms=("salient", "random"),
+                **overrides) -> dict:
     from lecturekit import load_model
     from lecturekit.finetune.experiments.closed_book import (
+        choose_recipe,
         closed_book,
         knows_birthplaces,
         validation_split,
     )
     from lecturekit.train.data import BatchStream, shared_lecture_tokenizer
-    from lecturekit.train.loop import TrainConfig, train
     from lecturekit.train.salient import SalientSpanStream
     from lecturekit.world import make_world
     from lecturekit.world.splits import birthplace_qa
@@ -87,29 +128,29 @@ def run_salient(seeds, base_model: str = "lecture-t5", log=print, **overrides) -
     settings = {**SALIENT, **{k: v for k, v in overrides.items() if v is not None}}
     base = load_model(base_model, device="cpu")
     out = {"settings": {**settings, "documents": len(documents), "base model": base_model}, "arms": {}}
-    for arm in ("salient", "random"):  # salient first: the random arm hides the share it really hid
+    for arm in arms:  # salient first: the random arm hides the share it really hid
         args = dict(block_size=settings["block_size"], batch_size=settings["batch_size"], seed=settings["seed"],
                     noise_density=settings["noise_density"])
         if arm == "salient":
             stream = SalientSpanStream(tokenizer, documents, make_world(0), **args)
         else:
-            args["noise_density"] = round(out["arms"]["salient"]["hidden share"], 3)
+            share = out["arms"]["salient"]["hidden share"] if "salient" in out["arms"] else None
+            args["noise_density"] = round(share or salient_share(tokenizer, documents, settings), 3)
             stream = BatchStream(tokenizer, documents, "span", **args)
-        model = copy.copy(base)
-        model.module = copy.deepcopy(base.module).train()
-        model.name = f"lecture-t5 + {arm} spans"
-        config = TrainConfig(steps=settings["steps"], learning_rate=settings["learning_rate"],
-                             warmup_steps=settings["steps"] // 10, eval_every=settings["steps"], seed=settings["seed"])
-        history = train(model.module, stream, config, device="cpu", progress=False)
-        model.module.eval()
+        model, stats = _continue(base, arm, stream, {**settings, "noise_density": args["noise_density"]}, save)
         known = knows_birthplaces(model, split.test)
         checked = knows_birthplaces(model, validation_split(split)[1])  # training-side people
-        result = closed_book([model], seeds=tuple(seeds), log=log)
-        share = stream.hidden_share if arm == "salient" else args["noise_density"]
-        out["arms"][arm] = {"hidden share": share, "final training loss": history.train_loss[-1],
+        # Each arm gets the fine-tuning recipe its own validation people favour, as each model does in
+        # closed_book_experiments.py: one recipe for both would favour whichever arm it happens to suit.
+        recipe = choose_recipe(model)
+        best = recipe.iloc[int(recipe["validation exact match"].to_numpy().argmax())]
+        chosen = {"steps": int(best["steps"]), "learning_rate": float(best["learning rate"])}
+        log(f"{arm}: recipe {chosen}\n{recipe.to_string(index=False)}")
+        result = closed_book([model], seeds=tuple(seeds), recipe=chosen, log=log)
+        out["arms"][arm] = {"hidden share": stats["hidden share"], "final training loss": stats["final training loss"],
                             "cloze": {"correct": int(known["correct"].sum()), "total": len(known)},
                             "validation cloze": {"correct": int(checked["correct"].sum()), "total": len(checked)},
-                            "closed_book": result.to_dict()}
+                            "recipe_search": recipe.to_dict("records"), "closed_book": result.to_dict()}
         log(f"{arm}: cloze {int(known['correct'].sum())}/{len(known)}; {result.table().iloc[0].to_dict()}")
     out["seconds"] = time.perf_counter() - started
     return out
@@ -125,6 +166,10 @@ def main(argv=None) -> int:
     parser.add_argument("--steps", type=int, help=f"salient: continued-pretraining steps (default {SALIENT['steps']})")
     parser.add_argument("--learning-rate", type=float,
                         help=f"salient: peak learning rate (default {SALIENT['learning_rate']})")
+    parser.add_argument("--arms", nargs="+", default=["salient", "random"], choices=["salient", "random"],
+                        help="salient: the arms to run (two processes can run one each, with --save)")
+    parser.add_argument("--save", type=Path,
+                        help="salient: keep the continued checkpoints here, and reuse them when the settings match")
     parser.add_argument("--threads", type=int, help="torch CPU threads (default: torch's own choice)")
     args = parser.parse_args(argv)
 
@@ -137,7 +182,8 @@ def main(argv=None) -> int:
         if name == "pair":
             data["pair"] = run_pair(args.seeds)
         else:  # one entry per length of continuation, so runs of different lengths sit side by side
-            result = run_salient(args.seeds, args.t5, steps=args.steps, learning_rate=args.learning_rate)
+            result = run_salient(args.seeds, args.t5, save=args.save, arms=args.arms,
+                                 steps=args.steps, learning_rate=args.learning_rate)
             data.setdefault("salient", {})[f"{result['settings']['steps']} steps"] = result
     given = sys.argv[1:] if argv is None else list(argv)
     command = "python " + " ".join(shlex.quote(a) for a in ["tools/encoder_decoder_experiments.py", *given])

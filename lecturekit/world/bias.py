@@ -13,9 +13,11 @@ import re
 
 from .lexicon import PROFESSIONS, PROFESSIONS_SKEWED_HE
 
-# "the <profession>", then (a lookahead, so mentions never swallow each other) the
-# rest of its sentence.
-_PATTERN = re.compile(r"\bthe (" + "|".join(PROFESSIONS) + r")\b(?=([^.!?]*))", re.IGNORECASE)
+# A mention of an unnamed worker: "the <profession>".
+_WORKER = r"\bthe (" + "|".join(PROFESSIONS) + r")\b"
+WORKER = re.compile(_WORKER, re.IGNORECASE)
+# The mention, then (a lookahead, so mentions never swallow each other) the rest of its sentence.
+_PATTERN = re.compile(_WORKER + r"(?=([^.!?]*))", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(he|his|him|she|her|hers)\b", re.IGNORECASE)
 
 

@@ -19,14 +19,11 @@ lecture-gpt's skew too little to read.
 from __future__ import annotations
 
 import copy
-import re
 
 import pandas as pd
 
+from ...world.bias import WORKER
 from ...world.lexicon import PROFESSIONS, PROFESSIONS_SKEWED_HE
-
-# A document about an unnamed worker mentions "the <profession>".
-_WORKER = re.compile(r"\bthe (" + "|".join(PROFESSIONS) + r")\b", re.IGNORECASE)
 
 CONTEXTS = ("The {job} said that ___ would call back tomorrow.",
             "The {job} explained that ___ had been busy all week.",
@@ -79,7 +76,7 @@ def continued_pretraining_skews(model, biases=(0.0, 0.5, 1.0), *, words: int = 4
              "run": "before"}]
     for bias in biases:
         corpus = build_corpus(words, seed=seed + 1, bias=bias, world=world)
-        texts = [document.text for document in corpus.documents if _WORKER.search(document.text)]
+        texts = [document.text for document in corpus.documents if WORKER.search(document.text)]  # about a worker
         twin = copy.copy(model)
         twin.module = copy.deepcopy(model.module)
         stream = BatchStream(tokenizer, texts, "clm", block_size=twin.max_length, batch_size=batch_size, seed=seed)
