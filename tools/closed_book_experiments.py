@@ -34,6 +34,7 @@ def main(argv=None) -> int:
     import torch
 
     from lecturekit.finetune.experiments.closed_book import (
+        best_recipe,
         choose_recipe,
         closed_book,
         knows_birthplaces,
@@ -50,9 +51,7 @@ def main(argv=None) -> int:
         print(f"{name}: knows {int(known['correct'].sum())}/{len(known)} held-out birthplaces as a cloze")
         recipe = choose_recipe(name)
         print(recipe.to_string(index=False))
-        # The recipe with the best validation score (the first of equals); held-out people play no part.
-        best = recipe.iloc[int(recipe["validation exact match"].to_numpy().argmax())]
-        chosen = {"steps": int(best["steps"]), "learning_rate": float(best["learning rate"])}
+        chosen = best_recipe(recipe)  # chosen on validation people: held-out people play no part
         result = closed_book([name], seeds=tuple(args.seeds), recipe=chosen, log=print)
         print(result.table().to_string(index=False))
         data["models"][name] = {"cloze": {"correct": int(known["correct"].sum()), "total": len(known)},

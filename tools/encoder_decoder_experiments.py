@@ -96,14 +96,21 @@ def _continue(base, arm, stream, settings, save):
     return model, stats
 
 
-def salient_share(tokenizer, documents, settings) -> float:
-    """The share of tokens the salient arm hides in its ``steps`` batches, drawn without training."""
+def span_stream(arm, tokenizer, documents, settings):
+    """The batches of one arm: the world's entities hidden, or random spans, at ``noise_density``."""
+    from lecturekit.train.data import BatchStream
     from lecturekit.train.salient import SalientSpanStream
     from lecturekit.world import make_world
 
-    stream = SalientSpanStream(tokenizer, documents, make_world(0), block_size=settings["block_size"],
-                               batch_size=settings["batch_size"], seed=settings["seed"],
-                               noise_density=settings["noise_density"])
+    args = {k: settings[k] for k in ("block_size", "batch_size", "seed", "noise_density")}
+    if arm == "salient":
+        return SalientSpanStream(tokenizer, documents, make_world(0), **args)
+    return BatchStream(tokenizer, documents, "span", **args)
+
+
+def salient_share(tokenizer, documents, settings) -> float:
+    """The share of tokens the salient arm hides in its ``steps`` batches, drawn without training."""
+    stream = span_stream("salient", tokenizer, documents, settings)
     for _ in range(settings["steps"]):  # the trainer draws one batch per step
         next(stream)
     return stream.hidden_share
@@ -113,14 +120,13 @@ def run_salient(seeds, base_model: str = "lecture-t5", log=print, save=None, arm
                 **overrides) -> dict:
     from lecturekit import load_model
     from lecturekit.finetune.experiments.closed_book import (
+        best_recipe,
         choose_recipe,
         closed_book,
         knows_birthplaces,
         validation_split,
     )
-    from lecturekit.train.data import BatchStream, shared_lecture_tokenizer
-    from lecturekit.train.salient import SalientSpanStream
-    from lecturekit.world import make_world
+    from lecturekit.train.data import shared_lecture_tokenizer
     from lecturekit.world.splits import birthplace_qa
 
     started = time.perf_counter()
@@ -129,22 +135,19 @@ def run_salient(seeds, base_model: str = "lecture-t5", log=print, save=None, arm
     base = load_model(base_model, device="cpu")
     out = {"settings": {**settings, "documents": len(documents), "base model": base_model}, "arms": {}}
     for arm in arms:  # salient first: the random arm hides the share it really hid
-        args = dict(block_size=settings["block_size"], batch_size=settings["batch_size"], seed=settings["seed"],
-                    noise_density=settings["noise_density"])
-        if arm == "salient":
-            stream = SalientSpanStream(tokenizer, documents, make_world(0), **args)
-        else:
-            share = out["arms"]["salient"]["hidden share"] if "salient" in out["arms"] else None
-            args["noise_density"] = round(share or salient_share(tokenizer, documents, settings), 3)
-            stream = BatchStream(tokenizer, documents, "span", **args)
-        model, stats = _continue(base, arm, stream, {**settings, "noise_density": args["noise_density"]}, save)
+        arm_settings = dict(settings)
+        if arm == "random":  # the share the salient arm hid: from its run here, else drawn without training
+            done = out["arms"].get("salient")
+            share = done["hidden share"] if done else salient_share(tokenizer, documents, settings)
+            arm_settings["noise_density"] = round(share, 3)
+        stream = span_stream(arm, tokenizer, documents, arm_settings)
+        model, stats = _continue(base, arm, stream, arm_settings, save)
         known = knows_birthplaces(model, split.test)
         checked = knows_birthplaces(model, validation_split(split)[1])  # training-side people
         # Each arm gets the fine-tuning recipe its own validation people favour, as each model does in
         # closed_book_experiments.py: one recipe for both would favour whichever arm it happens to suit.
         recipe = choose_recipe(model)
-        best = recipe.iloc[int(recipe["validation exact match"].to_numpy().argmax())]
-        chosen = {"steps": int(best["steps"]), "learning_rate": float(best["learning rate"])}
+        chosen = best_recipe(recipe)
         log(f"{arm}: recipe {chosen}\n{recipe.to_string(index=False)}")
         result = closed_book([model], seeds=tuple(seeds), recipe=chosen, log=log)
         out["arms"][arm] = {"hidden share": stats["hidden share"], "final training loss": stats["final training loss"],

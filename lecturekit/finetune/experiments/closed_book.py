@@ -86,6 +86,12 @@ def choose_recipe(model, grid=((100, 1e-3), (300, 3e-4), (100, 3e-4)), seed: int
     return pd.DataFrame(rows)
 
 
+def best_recipe(search: pd.DataFrame) -> dict:
+    """The recipe of a ``choose_recipe`` table with the best validation score (the first of equals)."""
+    best = search.iloc[int(search["validation exact match"].to_numpy().argmax())]
+    return {"steps": int(best["steps"]), "learning_rate": float(best["learning rate"])}
+
+
 @dataclass
 class ClosedBookResult:
     rows: list[dict]  # one per (model, init, seed)
