@@ -66,6 +66,16 @@ def test_lessons_end_with_summary_and_checked_exercises(path):
     assert "check(" in code or "assert " in code, "exercise answers are checked by code"
 
 
+@pytest.mark.parametrize("path", [ROOT / "notebooks" / "00_welcome.ipynb", *LESSONS],
+                         ids=["notebooks/00_welcome.ipynb", *(str(p.relative_to(ROOT)) for p in LESSONS)])
+def test_the_last_cell_says_how_to_free_the_kernels_memory(path):
+    """Five lessons open at once held about 4.7 GB across their kernels (issue 14)."""
+    last = load(path)["cells"][-1]
+    text = " ".join("".join(last["source"]).split())  # the words, whatever the line breaks
+    assert last["cell_type"] == "markdown" and text.startswith("## When you are done"), path.name
+    assert "Shut Down Kernel" in text, "the closing cell says how to give the kernel's memory back"
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_stored_for_reading_without_running(path):
     nb = load(path)
