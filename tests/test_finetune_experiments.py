@@ -134,7 +134,11 @@ def test_transfer_arms_get_the_same_examples_and_budget(transfer):
     assert len(frame) == 4 * 2 * 2
     for _, group in frame.groupby(["n_examples", "seed"]):
         assert group["examples"].nunique() == 1 and len(group) == 4
-    assert set(frame["steps"]) == {2} and set(frame["batch_size"]) == {4}
+    tuned, probe = frame[frame["method"] != "linear_probe"], frame[frame["method"] == "linear_probe"]
+    assert set(tuned["steps"]) == {2} and set(tuned["batch_size"]) == {4}
+    # The probe is fit to convergence: L-BFGS iterations over all its examples, no learning rate.
+    assert set(probe["arm"]) == {"reference probe"} and probe["learning_rate"].isna().all()
+    assert (probe["batch_size"] == probe["n_examples"]).all() and (probe["steps"] >= 1).all()
     assert frame.groupby(["n_examples"])["examples"].nunique().tolist() == [2, 2]  # each seed its own sample
     scratch, pretrained = frame[frame["arm"] == "scratch"], frame[frame["arm"] == "pretrained"]
     assert set(scratch["init"]) == {"random"} and set(pretrained["init"]) == {"pretrained"}
