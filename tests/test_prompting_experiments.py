@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 import torch
 
+from lecturekit.hub import load_model
 from lecturekit.prompting.experiments.icl import emergence
 from lecturekit.prompting.experiments.results import load_results
 from lecturekit.prompting.experiments.scratchpad import (
@@ -189,3 +190,16 @@ def test_the_committed_icl_curves_read_as_notebook_07_says():
     assert not learned.loc["addition", "learned in context"] and addition.idxmax() == 1 and addition[8] < addition[1]
     typos = curves[curves.task == "typos"].set_index("k").accuracy
     assert 0 < typos.max() <= 0.3  # "rises a little"
+
+
+def test_lecture_gpt_knows_a_citys_country_in_the_form_it_read_and_hardly_elsewhere():
+    """Notebook 07's reason why pretraining does not help NLI: the fact does not travel to the hypothesis."""
+    from lecturekit.prompting.experiments.nli import COUNTRY_PROBES, country_knowledge
+
+    knowledge = country_knowledge(load_model("lecture-gpt", device="cpu"))
+    assert len(knowledge) == 40 * len(COUNTRY_PROBES) and knowledge.attrs["countries"] == 16
+    share = knowledge.groupby("probe")["correct"].mean()
+    assert share["alone"] >= 0.95  # "39 of the 40 cities"
+    assert 1 / 16 < share["after a premise"] <= 0.2 and share["in a biography"] <= 1 / 3  # "a fifth", "a third"
+    with pytest.raises(ValueError, match="one of the world's people"):
+        country_knowledge(load_model("lecture-gpt", device="cpu"), name="Yuki Mensah")

@@ -42,3 +42,37 @@ def nli_by_concatenation(model, *, n_train: int = 150, n_test: int = 60, per_per
     table.attrs.update(majority=split.majority_baseline(), rule=split.rule_baseline(), n_train=len(texts),
                        n_test=len(test_texts), example=test_texts[0], model=model.name, steps=steps)
     return table
+
+
+# Where lecture-gpt could read a city's country, and whether it does. A stranger's name, because for
+# the world's own people the model answers from what it remembers of them, whatever the premise says.
+COUNTRY_PROBES = {
+    "alone": "{city} lies in ___.",  # a sentence of the world's place descriptions
+    "in a biography": "{name} was born in {city}, ___.",  # the form the biographies use
+    "after a premise": "{name} was born in {city}. {name} was born in ___.",  # what NLI asks of it
+}
+
+
+def country_knowledge(model, world=None, name: str = "Tom Quill") -> pd.DataFrame:
+    """One row per city and probe: the country ``model`` scores highest among the world's countries.
+
+    A classifier of the NLI pairs can tell entailment from contradiction only if
+    the model carries the city's country over to the hypothesis, as the last
+    probe asks of the language model itself.
+    """
+    from ...world import make_world
+
+    world = world or make_world(0)
+    if name in {p.name for p in world.people}:
+        raise ValueError(f"{name} is one of the world's people; give a name it does not know.")
+    countries = sorted(set(world.cities.values()))
+    rows = []
+    for city, country in world.cities.items():
+        for probe, template in COUNTRY_PROBES.items():
+            scores = model.score_candidates(template.format(city=city, name=name), countries)
+            answer = countries[scores.index(max(scores))]
+            rows.append({"probe": probe, "city": city, "country": country, "answer": answer,
+                         "correct": answer == country})
+    table = pd.DataFrame(rows)
+    table.attrs.update(countries=len(countries), model=model.name, name=name)
+    return table
