@@ -129,13 +129,12 @@ def run_salient(seeds, base_model: str = "lecture-t5", log=print, save=None, arm
     from lecturekit.train.data import shared_lecture_tokenizer
     from lecturekit.world.splits import birthplace_qa
 
-    started = time.perf_counter()
     documents, tokenizer, split = trivia_documents(), shared_lecture_tokenizer(), birthplace_qa()
     settings = {**SALIENT, **{k: v for k, v in overrides.items() if v is not None}}
     base = load_model(base_model, device="cpu")
     out = {"settings": {**settings, "documents": len(documents), "base model": base_model}, "arms": {}}
     for arm in arms:  # salient first: the random arm hides the share it really hid
-        arm_settings = dict(settings)
+        arm_started, arm_settings = time.perf_counter(), dict(settings)
         if arm == "random":  # the share the salient arm hid: from its run here, else drawn without training
             done = out["arms"].get("salient")
             share = done["hidden share"] if done else salient_share(tokenizer, documents, settings)
@@ -153,9 +152,9 @@ def run_salient(seeds, base_model: str = "lecture-t5", log=print, save=None, arm
         out["arms"][arm] = {"hidden share": stats["hidden share"], "final training loss": stats["final training loss"],
                             "cloze": {"correct": int(known["correct"].sum()), "total": len(known)},
                             "validation cloze": {"correct": int(checked["correct"].sum()), "total": len(checked)},
-                            "recipe_search": recipe.to_dict("records"), "closed_book": result.to_dict()}
+                            "recipe_search": recipe.to_dict("records"), "closed_book": result.to_dict(),
+                            "seconds": time.perf_counter() - arm_started}
         log(f"{arm}: cloze {int(known['correct'].sum())}/{len(known)}; {result.table().iloc[0].to_dict()}")
-    out["seconds"] = time.perf_counter() - started
     return out
 
 
@@ -180,14 +179,22 @@ def main(argv=None) -> int:
 
     if args.threads:
         torch.set_num_threads(args.threads)
+    results = {name: run_pair(args.seeds) if name == "pair" else
+               run_salient(args.seeds, args.t5, save=args.save, arms=args.arms,
+                           steps=args.steps, learning_rate=args.learning_rate)
+               for name in args.experiments}
+    # Read the file only now: a process running the other salient arm may have written it meanwhile.
     data = json.loads(args.out.read_text()) if args.out.is_file() else {}
-    for name in args.experiments:
-        if name == "pair":
-            data["pair"] = run_pair(args.seeds)
-        else:  # one entry per length of continuation, so runs of different lengths sit side by side
-            result = run_salient(args.seeds, args.t5, save=args.save, arms=args.arms,
-                                 steps=args.steps, learning_rate=args.learning_rate)
-            data.setdefault("salient", {})[f"{result['settings']['steps']} steps"] = result
+    if "pair" in results:
+        data["pair"] = results["pair"]
+    if "salient" in results:  # one entry per length of continuation, so runs of different lengths sit side by side
+        result = results["salient"]
+        runs = data.setdefault("salient", {})
+        key = f"{result['settings']['steps']} steps"
+        earlier = runs.get(key)
+        if earlier and earlier["settings"] == result["settings"]:  # the other arm of the same run: keep it
+            result = {**earlier, "arms": {**earlier["arms"], **result["arms"]}}
+        runs[key] = result
     given = sys.argv[1:] if argv is None else list(argv)
     command = "python " + " ".join(shlex.quote(a) for a in ["tools/encoder_decoder_experiments.py", *given])
     if command not in data.setdefault("commands", []):  # a rerun of the same command is listed once
