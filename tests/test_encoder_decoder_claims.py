@@ -62,24 +62,39 @@ def test_each_salient_run_hides_the_same_share_in_both_arms(committed):
 
 def test_salient_spans_teach_lecture_t5_the_birthplaces(committed):
     """Section 4's reading of the 6,000-step run: salient spans beat random spans clearly on what the
-    model knows (cloze) and beat the random init and the baseline by the margin once fine-tuned; the
-    fine-tuned gap to random spans is smaller (intervals touching), and all stays below lecture-gpt.
-    The short run barely moves either arm."""
+    model knows (cloze) and beat the random init and the baseline by the margin, and no more, once
+    fine-tuned; the fine-tuned gap to random spans is within the noise (intervals overlap), and all
+    stays below lecture-gpt. The short run barely moves either arm."""
     runs = committed["encoder_decoder"]["salient"]
     long = runs["6000 steps"]["arms"]
     (salient, total), (random_spans, _) = pooled(long["salient"]), pooled(long["random"])
     scratch, _ = pooled(long["salient"], "scratch")
     baseline = long["salient"]["closed_book"]["baseline"]
     knows, knows_random = long["salient"]["cloze"]["correct"], long["random"]["cloze"]["correct"]
-    assert knows >= 3 * knows_random and knows / 90 > 0.2  # "a quarter ... against 6 for random spans"
-    assert committed["closed_book"]["lecture-t5"]["cloze"]["correct"] == 0  # "0 before continuing"
-    assert salient / total > max(scratch, baseline["correct"] * 3) / total + MARGIN
-    assert scratch == 0 and pooled(long["random"], "scratch")[0] == 0
-    assert salient > random_spans and salient / total - random_spans / total < MARGIN  # the smaller gap
-    low, high = wilson_interval(salient, total)[0], wilson_interval(random_spans, total)[1]
-    assert abs(low - high) < 0.01  # "intervals touching"
+    assert knows >= 3 * knows_random and knows / 90 > 0.2  # "24 of the 90 ... against 6"
+    assert committed["closed_book"]["lecture-t5"]["cloze"]["correct"] == 0  # "none before the continuation"
+    strongest_simple = max(scratch, baseline["correct"] * 3, pooled(long["random"], "scratch")[0])
+    lead = salient - strongest_simple
+    assert lead >= round(MARGIN * total)  # "27 more of the 270 ... the margin of 0.10"
+    assert lead < round(MARGIN * total) + 0.02 * total  # "... and no more"
+    assert salient > random_spans
+    assert wilson_interval(salient, total)[0] < wilson_interval(random_spans, total)[1]  # "intervals overlap"
     assert salient / total < knows / 90  # fine-tuning draws out less than the cloze shows
     gpt = committed["closed_book"]["lecture-gpt"]["closed_book"]
     assert salient / total < gpt.accuracy("lecture-gpt", "pretrained")
     short = runs["2000 steps"]["arms"]
-    assert max(pooled(short[arm])[0] for arm in short) / total < MARGIN + baseline["correct"] / baseline["total"]
+    assert max(short[arm]["cloze"]["correct"] for arm in short) <= 3  # "3 and 2 of the 90"
+    for arm in short:  # "about as many answers as from a random initialisation"
+        assert abs(pooled(short[arm])[0] - pooled(short[arm], "scratch")[0]) <= 0.02 * total
+
+
+def test_each_arm_got_the_recipe_its_validation_people_favour(committed):
+    """Section 4 says each arm's QA recipe comes from its own search, as section 3's does per model."""
+    from lecturekit.finetune.experiments.closed_book import best_recipe
+
+    for length, run in committed["encoder_decoder"]["salient"].items():
+        for arm, entry in run["arms"].items():
+            chosen = best_recipe(pd.DataFrame(entry["recipe_search"]))
+            settings = entry["closed_book"]["settings"]
+            assert (settings["steps"], settings["learning_rate"]) == (chosen["steps"], chosen["learning_rate"]), (
+                length, arm)

@@ -193,10 +193,11 @@ def main(argv=None) -> int:
         key = f"{result['settings']['steps']} steps"
         earlier = runs.get(key)
         if earlier and earlier["settings"] == result["settings"]:  # the other arm of the same run: keep it
-            result = {**earlier, "arms": {**earlier["arms"], **result["arms"]}}
+            result = {**result, "arms": {**earlier["arms"], **result["arms"]}}
         runs[key] = result
     given = sys.argv[1:] if argv is None else list(argv)
     command = "python " + " ".join(shlex.quote(a) for a in ["tools/encoder_decoder_experiments.py", *given])
+    command = command.replace(str(Path.home()), "~")  # the command as typed, for anyone's home
     if command not in data.setdefault("commands", []):  # a rerun of the same command is listed once
         data["commands"].append(command)
     data["device"] = f"cpu, torch {torch.__version__}"
