@@ -3,6 +3,12 @@
     python tools/encoder_decoder_experiments.py pair       # prefix LM vs span corruption (~30 min on 1 CPU core)
     python tools/encoder_decoder_experiments.py salient    # random vs salient spans, continuing lecture-t5
 
+The salient arms can run side by side, one process each at one thread (about 40 min each for
+6,000 steps on a 2-core CPU), writing the same results file:
+
+    python tools/encoder_decoder_experiments.py salient --arms salient --save ~/.cache/lecturekit/salient --threads 1
+    python tools/encoder_decoder_experiments.py salient --arms random --save ~/.cache/lecturekit/salient --threads 1
+
 pair: two LectureT5 of one size pretrained on the lecture world's biographies and
 place descriptions (the trivia documents of the shipped models' corpus), alike
 but for the objective; each is then scored on the held-out people's birthplaces
