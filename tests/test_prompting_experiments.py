@@ -196,10 +196,11 @@ def test_lecture_gpt_knows_a_citys_country_in_the_form_it_read_and_hardly_elsewh
     """Notebook 07's reason why pretraining does not help NLI: the fact does not travel to the hypothesis."""
     from lecturekit.prompting.experiments.nli import COUNTRY_PROBES, country_knowledge
 
-    knowledge = country_knowledge(load_model("lecture-gpt", device="cpu"))
+    gpt = load_model("lecture-gpt", device="cpu")
+    knowledge = country_knowledge(gpt)
     assert len(knowledge) == 40 * len(COUNTRY_PROBES) and knowledge.attrs["countries"] == 16
     share = knowledge.groupby("probe")["correct"].mean()
     assert share["alone"] >= 0.95  # "39 of the 40 cities"
     assert 1 / 16 < share["after a premise"] <= 0.2 and share["in a biography"] <= 1 / 3  # "a fifth", "a third"
     with pytest.raises(ValueError, match="one of the world's people"):
-        country_knowledge(load_model("lecture-gpt", device="cpu"), name="Yuki Mensah")
+        country_knowledge(gpt, name="Yuki Mensah")

@@ -64,19 +64,23 @@ def fit_linear_probe(model, texts, labels, *, l2: float = 0.01, max_iter: int = 
     solver = torch.optim.LBFGS([weight, bias], max_iter=max_iter, line_search_fn="strong_wolfe",
                                tolerance_grad=1e-9, tolerance_change=1e-12)
 
+    def objective(logits):
+        return F.cross_entropy(logits, targets) + l2 * weight.pow(2).sum()
+
     def loss_of_fit():
         solver.zero_grad()
-        loss = F.cross_entropy(features @ weight + bias, targets) + l2 * weight.pow(2).sum()
+        loss = objective(features @ weight + bias)
         loss.backward()
         return loss
 
     solver.step(loss_of_fit)  # returns the loss before the fit; the one after is computed below
     iterations = int(solver.state[weight]["n_iter"])
     with torch.no_grad():
-        loss = float(F.cross_entropy(features @ weight + bias, targets) + l2 * weight.pow(2).sum())
+        logits = features @ weight + bias
+        loss = float(objective(logits))
+        train_accuracy = float((logits.argmax(dim=-1) == targets).double().mean())
         network.head.weight.copy_(weight.T.float())
         network.head.bias.copy_(bias.float())
-        train_accuracy = float(((features @ weight + bias).argmax(dim=-1) == targets).double().mean())
     history = FineTuneHistory(step=[iterations], train_loss=[loss], eval_step=[iterations], eval_loss=[loss],
                               accuracy=[train_accuracy])
     settings = {**settings, "fit": "L-BFGS to convergence", "l2": l2, "iterations": iterations}

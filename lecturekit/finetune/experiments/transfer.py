@@ -101,7 +101,8 @@ def pretrained_vs_scratch(pretrained="lecture-bert", reference="minilm-l6", *, s
             for arm in arms:
                 which, method = ARMS[arm]
                 model = models[which]
-                if method == "linear_probe":  # what the frozen vectors hold, not what 60 steps reach
+                probe = method == "linear_probe"
+                if probe:  # what the frozen vectors hold, not what 60 steps reach
                     classifier = fit_linear_probe(model, texts, labels, pooling=pooling_for(model), seed=seed,
                                                   device=device)
                 else:  # by default the scratch twin takes the pretrained model's rate: one recipe, two starts
@@ -109,15 +110,15 @@ def pretrained_vs_scratch(pretrained="lecture-bert", reference="minilm-l6", *, s
                         model, texts, labels, method, steps=steps, batch_size=batch_size, seed=seed,
                         learning_rate=learning_rates.get(arm, learning_rates.get(method)), eval_every=steps,
                         progress=False, device=device, pooling=pooling_for(model))
-                converged = classifier.settings.get("iterations")
                 accuracy = classifier.accuracy(task.test_texts, task.test_labels)
                 rows.append({
                     "arm": arm, "model": model.name, "init": "random" if which == "scratch" else "pretrained",
                     "method": method, "n_examples": n, "seed": seed, "accuracy": accuracy,
                     "train_accuracy": classifier.history.accuracy[-1],
                     # the probe: L-BFGS iterations over all its examples at once, with no learning rate
-                    "steps": converged or steps, "batch_size": n if converged else batch_size,
-                    "learning_rate": None if converged else peak_learning_rate(classifier),
+                    "steps": classifier.settings["iterations"] if probe else steps,
+                    "batch_size": n if probe else batch_size,
+                    "learning_rate": None if probe else peak_learning_rate(classifier),
                     "trainable": classifier.trainable_parameters,
                     "examples": fingerprint(chosen), "seconds": round(classifier.seconds, 2),
                 })
